@@ -1,0 +1,105 @@
+// Opening the database: `sqlite:PATH` (embedded, better-sqlite3) or `postgres://...` (pg).
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import knexFactory from 'knex';
+import type { Knex } from 'knex';
+import pg from 'pg';
+
+export type Engine = 'sqlite' | 'postgres';
+
+export interface Database {
+  knex: Knex;
+  engine: Engine;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL connections in the pool (default 10). SQLite always uses one connection. */
+  poolMax?: number;
+  /** PostgreSQL only: the schema the tables live in (the schema must exist). */
+  searchPath?: string;
+}
+
+const DEFAULT_POOL_MAX = 10;
+
+/** The URL with any password replaced by `***`, safe for messages and logs. */
+export function redactDbUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    for (const key of [...parsed.searchParams.keys()]) {
+      if (/pass/i.test(key)) parsed.searchParams.set(key, '***');
+    }
+    return parsed.toString();
+  } catch {
+    // Not a parseable URL: hide whatever sits between "user:" and "@".
+    return url.replace(/(\/\/[^/?#:@]*):[^/?#]*@/, '$1:***@');
+  }
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  if (url.startsWith('sqlite:')) return openSqlite(url);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+  throw new TypeError(
+    `Unsupported database URL ${JSON.stringify(redactDbUrl(url))}: ` +
+      `${scheme ? `scheme "${scheme}:" is not supported` : 'no URL scheme'}; use sqlite:PATH or postgres://...`,
+  );
+}
+
+async function openSqlite(url: string): Promise<Database> {
+  const path = url.slice('sqlite:'.length);
+  if (path === '' || path.startsWith('//')) {
+    throw new TypeError(`Invalid SQLite URL ${JSON.stringify(url)}: use sqlite:PATH, e.g. sqlite:./data/doorman.sqlite or sqlite:/var/lib/doorman/db.sqlite`);
+  }
+  const filename = resolve(path);
+  mkdirSync(dirname(filename), { recursive: true });
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    pool: {
+      afterCreate(conn: BetterSqlite3.Database, done: (err: Error | null, conn: BetterSqlite3.Database) => void) {
+        try {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 5000');
+          done(null, conn);
+        } catch (err) {
+          done(err as Error, conn);
+        }
+      },
+    },
+  });
+  return ready(knex, 'sqlite');
+}
+
+/** int8 (bigint, count(*), bigserial) as a JS number; the epoch-millisecond times fit easily. */
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`int8 value ${value} does not fit a JS number`);
+  return n;
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
+  pg.types.setTypeParser(pg.types.builtins.INT8, parseInt8);
+  const knex = knexFactory({
+    client: 'pg',
+    connection: url,
+    pool: { min: 0, max: options.poolMax ?? DEFAULT_POOL_MAX },
+    ...(options.searchPath ? { searchPath: options.searchPath } : {}),
+  });
+  return ready(knex, 'postgres');
+}
+
+/** Checks the connection works before handing the database out. */
+async function ready(knex: Knex, engine: Engine): Promise<Database> {
+  try {
+    await knex.raw('select 1');
+  } catch (err) {
+    await knex.destroy();
+    throw err;
+  }
+  return { knex, engine, close: () => knex.destroy() };
+}

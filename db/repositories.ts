@@ -1,0 +1,50 @@
+// All repositories in one object, with transactions that bind them to one connection.
+import type { Knex } from 'knex';
+import { accountsRepository, type AccountsRepository } from './repositories/accounts.js';
+import { decisionsRepository, type DecisionsRepository } from './repositories/decisions.js';
+import { identitiesRepository, type IdentitiesRepository } from './repositories/identities.js';
+import { invitationsRepository, type InvitationsRepository } from './repositories/invitations.js';
+import { licenseRequestsRepository, type LicenseRequestsRepository } from './repositories/license-requests.js';
+import { licensesRepository, type LicensesRepository } from './repositories/licenses.js';
+import { membershipsRepository, type MembershipsRepository } from './repositories/memberships.js';
+import { seatsRepository, type SeatsRepository } from './repositories/seats.js';
+import { sessionsRepository, type SessionsRepository } from './repositories/sessions.js';
+import { inTransaction } from './repositories/shared.js';
+import { usersRepository, type UsersRepository } from './repositories/users.js';
+
+export interface Repos {
+  accounts: AccountsRepository;
+  seats: SeatsRepository;
+  users: UsersRepository;
+  identities: IdentitiesRepository;
+  memberships: MembershipsRepository;
+  licenses: LicensesRepository;
+  decisions: DecisionsRepository;
+  invitations: InvitationsRepository;
+  sessions: SessionsRepository;
+  licenseRequests: LicenseRequestsRepository;
+  /**
+   * Runs fn with repositories bound to one transaction: committed when fn resolves, rolled
+   * back when it throws. Called on the `tx` repositories, it reuses that transaction.
+   * Inside fn use only `tx`: on SQLite (one connection) the outer repositories would wait for the
+   * connection the transaction holds until the pool gives up (acquire timeout).
+   */
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
+}
+
+export function createRepositories(knex: Knex): Repos {
+  const repos: Repos = {
+    accounts: accountsRepository(knex),
+    seats: seatsRepository(knex),
+    users: usersRepository(knex),
+    identities: identitiesRepository(knex),
+    memberships: membershipsRepository(knex),
+    licenses: licensesRepository(knex),
+    decisions: decisionsRepository(knex),
+    invitations: invitationsRepository(knex),
+    sessions: sessionsRepository(knex),
+    licenseRequests: licenseRequestsRepository(knex),
+    transaction: (fn) => inTransaction(knex, (trx) => fn(trx === knex ? repos : createRepositories(trx))),
+  };
+  return repos;
+}

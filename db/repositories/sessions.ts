@@ -1,0 +1,90 @@
+// Login sessions. The key is the SHA-256 of the cookie value; the cookie itself is never stored.
+import type { Knex } from 'knex';
+
+export type SessionData = { [key: string]: unknown };
+
+export interface Session {
+  idHash: string;
+  userId: string;
+  accountId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** The absolute end, however active the session is. */
+  expiresAt: number;
+  data: SessionData | null;
+}
+
+export type NewSession = Omit<Session, 'lastSeenAt'>;
+
+export interface SessionsRepository {
+  create(session: NewSession): Promise<Session>;
+  /** The stored session, expired or not: checking expiry is the caller's (it knows the idle timeout). */
+  find(idHash: string): Promise<Session | null>;
+  /** Records activity; false when the session is gone. */
+  touch(idHash: string, now: number): Promise<boolean>;
+  delete(idHash: string): Promise<boolean>;
+  /** Logs the user out everywhere; returns how many sessions ended. */
+  deleteForUser(userId: string): Promise<number>;
+  /** Deletes sessions past their absolute end or idle for idleTimeoutMs or more; returns how many. */
+  deleteExpired(now: number, idleTimeoutMs: number): Promise<number>;
+}
+
+interface SessionRow {
+  id_hash: string;
+  user_id: string;
+  account_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  data: string | null;
+}
+
+const toSession = (r: SessionRow): Session => ({
+  idHash: r.id_hash,
+  userId: r.user_id,
+  accountId: r.account_id,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+  expiresAt: r.expires_at,
+  data: r.data === null ? null : (JSON.parse(r.data) as SessionData),
+});
+
+export function sessionsRepository(knex: Knex): SessionsRepository {
+  const sessions = () => knex<SessionRow>('sessions');
+  return {
+    async create(s) {
+      const row: SessionRow = {
+        id_hash: s.idHash,
+        user_id: s.userId,
+        account_id: s.accountId,
+        created_at: s.createdAt,
+        last_seen_at: s.createdAt,
+        expires_at: s.expiresAt,
+        data: s.data === null ? null : JSON.stringify(s.data),
+      };
+      await sessions().insert(row);
+      return toSession(row);
+    },
+
+    async find(idHash) {
+      const row = await sessions().where({ id_hash: idHash }).first();
+      return row ? toSession(row) : null;
+    },
+
+    async touch(idHash, now) {
+      return (await sessions().where({ id_hash: idHash }).update({ last_seen_at: now })) > 0;
+    },
+
+    async delete(idHash) {
+      return (await sessions().where({ id_hash: idHash }).delete()) > 0;
+    },
+
+    async deleteForUser(userId) {
+      return sessions().where({ user_id: userId }).delete();
+    },
+
+    async deleteExpired(now, idleTimeoutMs) {
+      return sessions().where('expires_at', '<=', now).orWhere('last_seen_at', '<=', now - idleTimeoutMs).delete();
+    },
+  };
+}

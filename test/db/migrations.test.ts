@@ -1,0 +1,22 @@
+import { expect } from 'chai';
+import { migrate, migrationStatus } from '../../db/index.js';
+import { forEachEngine } from '../helpers/db.js';
+
+const ALL = ['0001_accounts', '0002_users', '0003_licenses', '0004_invitations', '0005_sessions'];
+
+describe('db migrations', () => {
+  forEachEngine((t) => {
+    it('are all applied, and running them again changes nothing', async () => {
+      expect(await migrationStatus(t.db.knex)).to.deep.equal({ applied: ALL, pending: [] });
+      expect(await migrate(t.db.knex)).to.deep.equal([]);
+      expect(await migrate(t.db.knex)).to.deep.equal([]);
+      expect(await migrationStatus(t.db.knex)).to.deep.equal({ applied: ALL, pending: [] });
+    });
+
+    it('create the tables', async () => {
+      for (const table of ['accounts', 'teams', 'users', 'identities', 'team_memberships', 'licenses', 'seat_counters', 'license_decisions', 'invitations', 'sessions', 'license_requests']) {
+        expect(await t.db.knex.schema.hasTable(table), table).to.equal(true);
+      }
+    });
+  });
+});
