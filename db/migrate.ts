@@ -6,6 +6,10 @@ import * as users from './migrations/0002_users.js';
 import * as licenses from './migrations/0003_licenses.js';
 import * as invitations from './migrations/0004_invitations.js';
 import * as sessions from './migrations/0005_sessions.js';
+import * as saml from './migrations/0006_saml.js';
+import * as oidc from './migrations/0007_oidc.js';
+import * as signup from './migrations/0008_signup.js';
+import * as provisioning from './migrations/0009_provisioning.js';
 
 interface NamedMigration {
   name: string;
@@ -19,6 +23,10 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: '0003_licenses', migration: licenses },
   { name: '0004_invitations', migration: invitations },
   { name: '0005_sessions', migration: sessions },
+  { name: '0006_saml', migration: saml },
+  { name: '0007_oidc', migration: oidc },
+  { name: '0008_signup', migration: signup },
+  { name: '0009_provisioning', migration: provisioning },
 ];
 
 const migrationSource: Knex.MigrationSource<NamedMigration> = {

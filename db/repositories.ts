@@ -7,8 +7,14 @@ import { invitationsRepository, type InvitationsRepository } from './repositorie
 import { licenseRequestsRepository, type LicenseRequestsRepository } from './repositories/license-requests.js';
 import { licensesRepository, type LicensesRepository } from './repositories/licenses.js';
 import { membershipsRepository, type MembershipsRepository } from './repositories/memberships.js';
+import { oidcLoginsRepository, type OidcLoginsRepository } from './repositories/oidc.js';
+import { samlRepository, type SamlRepository } from './repositories/saml.js';
 import { seatsRepository, type SeatsRepository } from './repositories/seats.js';
 import { sessionsRepository, type SessionsRepository } from './repositories/sessions.js';
+import { signupTokensRepository, type SignupTokensRepository } from './repositories/signup-tokens.js';
+import { rateLimitsRepository, type RateLimitsRepository } from './repositories/rate-limits.js';
+import { accessRequestsRepository, type AccessRequestsRepository } from './repositories/access-requests.js';
+import { domainVerificationsRepository, type DomainVerificationsRepository } from './repositories/domain-verifications.js';
 import { inTransaction } from './repositories/shared.js';
 import { usersRepository, type UsersRepository } from './repositories/users.js';
 
@@ -23,6 +29,12 @@ export interface Repos {
   invitations: InvitationsRepository;
   sessions: SessionsRepository;
   licenseRequests: LicenseRequestsRepository;
+  oidc: OidcLoginsRepository;
+  saml: SamlRepository;
+  signupTokens: SignupTokensRepository;
+  rateLimits: RateLimitsRepository;
+  accessRequests: AccessRequestsRepository;
+  domainVerifications: DomainVerificationsRepository;
   /**
    * Runs fn with repositories bound to one transaction: committed when fn resolves, rolled
    * back when it throws. Called on the `tx` repositories, it reuses that transaction.
@@ -44,6 +56,12 @@ export function createRepositories(knex: Knex): Repos {
     invitations: invitationsRepository(knex),
     sessions: sessionsRepository(knex),
     licenseRequests: licenseRequestsRepository(knex),
+    oidc: oidcLoginsRepository(knex),
+    saml: samlRepository(knex),
+    signupTokens: signupTokensRepository(knex),
+    rateLimits: rateLimitsRepository(knex),
+    accessRequests: accessRequestsRepository(knex),
+    domainVerifications: domainVerificationsRepository(knex),
     transaction: (fn) => inTransaction(knex, (trx) => fn(trx === knex ? repos : createRepositories(trx))),
   };
   return repos;

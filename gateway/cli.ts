@@ -52,6 +52,17 @@ export async function main(argv: string[]): Promise<number> {
     .action((email: string, flags) => run(async () => (await import('./commands/explain.js')).explainCommand(email, flags))());
 
   program
+    .command('domains')
+    .description('domain verification')
+    .command('verify')
+    .description('look up each dns-verified domain\'s TXT record doorman-verification=<token> and record the result')
+    .addOption(policiesOption())
+    .addOption(dbOption())
+    .option('--resolver <host:port...>', 'DNS servers to ask (default: gateway.yaml dns_servers, else the system resolver)')
+    .option('--json', 'print JSON')
+    .action((flags) => run(async () => (await import('./commands/domains.js')).domainsVerifyCommand(flags))());
+
+  program
     .command('schema')
     .description('print the JSON Schema of the policy files, or --write them to policies/schema/')
     .option('--write', 'write the files')
@@ -61,9 +72,8 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('demo')
-    .description('run the gateway with the demo app and policies on embedded SQLite')
-    .option('--port <n>', 'gateway port', parsePort, 8080)
-    .action((flags) => run(async () => (await import('./commands/demo.js')).demoCommand(flags))());
+    .description('run the gateway on http://localhost:8080 with the demo app, demo IdPs and policies, on embedded SQLite')
+    .action(() => run(async () => (await import('./commands/demo.js')).demoCommand())());
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -156,6 +156,20 @@ function toGateway(g: GatewayFile): Gateway {
     dataDir: g.data_dir ?? './data',
     smtp: g.smtp,
     adminTokens: g.admin_tokens ?? [],
+    identity: { signingKey: g.identity?.signing_key },
+    proxy: { connectTimeoutMs: durationMs(g.proxy?.connect_timeout ?? '5s'), responseTimeoutMs: durationMs(g.proxy?.response_timeout ?? '60s') },
+    dnsServers: g.dns_servers,
+    rateLimits: {
+      signup: {
+        perAddress: g.rate_limits?.signup?.per_address ?? 5,
+        perClient: g.rate_limits?.signup?.per_client ?? 30,
+        windowMs: durationMs(g.rate_limits?.signup?.window ?? '1h'),
+      },
+    },
+    accountCreationRoutes: (g.restrictions?.account_creation ?? []).map((route) => {
+      const [method, path] = route.split(' ', 2);
+      return { method, path };
+    }),
   };
 }
 

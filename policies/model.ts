@@ -14,6 +14,12 @@ export interface Gateway {
   dataDir: string;
   smtp: GatewayFile['smtp'];
   adminTokens: TokenEntry[];
+  identity: { signingKey: string | undefined };
+  proxy: { connectTimeoutMs: number; responseTimeoutMs: number };
+  dnsServers: string[] | undefined;
+  rateLimits: { signup: { perAddress: number; perClient: number; windowMs: number } };
+  /** "POST /signup" etc.: refused for users of auto_join_exclusive domains. */
+  accountCreationRoutes: { method: string; path: string }[];
 }
 
 export interface DomainPolicy {

@@ -81,6 +81,61 @@ export const GatewayFile = Type.Object(
       ),
     ),
     admin_tokens: Type.Optional(Type.Array(TokenEntry, { description: 'Bearer tokens for /admin/api automation' })),
+    identity: Type.Optional(
+      Type.Object(
+        {
+          signing_key: Type.Optional(
+            Type.String({
+              minLength: 1,
+              description:
+                'EC P-256 private key (PEM, or a path to a PEM file) that signs X-Doorman-Assertion; default: one generated under data_dir. Give every process the same key.',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    proxy: Type.Optional(
+      Type.Object(
+        {
+          connect_timeout: Type.Optional({ ...Duration, default: '5s', description: 'Upstream connect timeout (then 502)' }),
+          response_timeout: Type.Optional({ ...Duration, default: '60s', description: 'Upstream response headers timeout (then 504)' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    dns_servers: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { description: 'Resolvers for `doorman domains verify` (host or host:port); default: the system resolver' }),
+    ),
+    rate_limits: Type.Optional(
+      Type.Object(
+        {
+          signup: Type.Optional(
+            Type.Object(
+              {
+                per_address: Type.Optional(Type.Integer({ minimum: 1, default: 5, description: 'Sign-up mails per email address per window' })),
+                per_client: Type.Optional(Type.Integer({ minimum: 1, default: 30, description: 'Sign-up requests per client IP per window' })),
+                window: Type.Optional({ ...Duration, default: '1h' }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false, description: 'Limits counted in the database, shared by every gateway process (429 with Retry-After)' },
+      ),
+    ),
+    restrictions: Type.Optional(
+      Type.Object(
+        {
+          account_creation: Type.Optional(
+            Type.Array(Type.String({ pattern: '^(GET|POST|PUT|PATCH|DELETE) /', 'x-message': 'must be METHOD /path, e.g. POST /signup' }), {
+              description: 'Upstream routes that create accounts: refused (403) for users captured by an auto_join_exclusive domain',
+            }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false, $id: 'https://doorman.dev/schema/gateway.json', title: 'Doorman gateway.yaml' },
 );
@@ -117,21 +172,79 @@ const Domain = Type.Object(
 
 const Saml = Type.Object(
   {
-    idp_entity_id: Type.String({ minLength: 1, description: "The IdP's entity ID (the Assertion Issuer)" }),
-    sso_url: Type.String({ format: 'uri', description: "The IdP's SSO URL (HTTP-Redirect binding)" }),
-    idp_certificates: Type.Array(Type.String({ minLength: 1 }), {
-      minItems: 1,
-      description: 'PEM certificates (or file paths) trusted for signatures; several during a rotation',
-    }),
+    sp_entity_id: Type.Optional(Type.String({ minLength: 1, description: "This SP's entity ID (default: <public_url>/sso/saml/<id>/metadata)" })),
+    idp_entity_id: Type.Optional(Type.String({ minLength: 1, description: "The IdP's entity ID (the Assertion Issuer); required unless idp_metadata gives it" })),
+    sso_url: Type.Optional(Type.String({ format: 'uri', description: "The IdP's SSO URL (HTTP-Redirect binding); required unless idp_metadata gives it" })),
+    slo_url: Type.Optional(Type.String({ format: 'uri', description: "The IdP's Single Logout URL (HTTP-Redirect binding); none: logout stays local" })),
+    idp_certificates: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description: 'PEM certificates (or file paths) trusted for signatures; several during a rotation; required unless idp_metadata gives them',
+      }),
+    ),
+    idp_metadata: Type.Optional(
+      Type.Object(
+        {
+          file: Type.Optional(Type.String({ minLength: 1, description: 'IdP metadata XML file (relative to the policies folder)' })),
+          url: Type.Optional(Type.String({ format: 'uri', description: 'IdP metadata URL, fetched at the first login and refreshed' })),
+          refresh: Type.Optional({ ...Duration, default: '24h', description: 'How often the metadata is read again' }),
+        },
+        { additionalProperties: false, description: 'Read the IdP entity ID, SSO/SLO URLs and signing certificates from metadata; keys set here win' },
+      ),
+    ),
+    want_assertions_signed: Type.Optional(Type.Boolean({ default: true, description: 'The assertion itself must be signed' })),
+    want_response_signed: Type.Optional(Type.Boolean({ default: false, description: 'The whole Response must be signed' })),
+    sign_requests: Type.Optional(Type.Boolean({ default: false, description: 'Sign AuthnRequests and LogoutRequests with sp_signing_key' })),
+    sp_signing_key: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key, file path or ${ENV_NAME}: signs requests' })),
+    sp_signing_cert: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate or file path of sp_signing_key (published in the metadata)' })),
+    sp_decryption_key: Type.Optional(Type.String({ minLength: 1, description: 'PEM private key, file path or ${ENV_NAME}: decrypts EncryptedAssertions' })),
+    sp_decryption_cert: Type.Optional(Type.String({ minLength: 1, description: 'PEM certificate or file path of sp_decryption_key (published in the metadata)' })),
+    idp_initiated: Type.Optional(Type.Boolean({ default: false, description: 'Accept unsolicited (IdP-initiated) Responses' })),
+    allow_sha1: Type.Optional(Type.Boolean({ default: false, description: 'Accept RSA-SHA1 signatures and SHA-1 digests (legacy IdPs only)' })),
+    clock_skew: Type.Optional({ ...Duration, default: '60s', description: 'Tolerance on NotBefore / NotOnOrAfter' }),
+    email_attribute: Type.Optional(Type.String({ minLength: 1, description: 'Attribute holding the email (default: the NameID when its format is emailAddress)' })),
+    name_attribute: Type.Optional(Type.String({ minLength: 1, description: 'Attribute holding the display name' })),
+    groups_attribute: Type.Optional(Type.String({ minLength: 1, description: 'Attribute holding the IdP groups (for groups_to_teams)' })),
+    max_body: Type.Optional(Type.Integer({ minimum: 1024, default: 262144, description: 'Largest ACS / SLO POST body accepted, in bytes' })),
   },
   { additionalProperties: false },
 );
+
+/** Asymmetric JWS algorithms only: never `none`, never HS* (an HMAC keyed with a public key). */
+export const OIDC_SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 
 const Oidc = Type.Object(
   {
     issuer: Type.String({ format: 'uri', description: 'The issuer URL; discovery reads <issuer>/.well-known/openid-configuration' }),
     client_id: Type.String({ minLength: 1 }),
     client_secret: Type.Optional(Type.String({ description: 'Use a ${ENV_NAME} reference' })),
+    scopes: Type.Optional(
+      Type.Array(Type.String({ pattern: '^[\\x21\\x23-\\x5b\\x5d-\\x7e]+$', 'x-message': 'must be one scope without spaces' }), {
+        default: ['openid', 'email', 'profile'],
+        description: 'Scopes requested; openid is always added',
+      }),
+    ),
+    id_token_signed_response_alg: Type.Optional(
+      enumOf(OIDC_SIGNING_ALGS, 'The one algorithm ID tokens must be signed with (default RS256); none and HS* are never accepted'),
+    ),
+    trust_unverified_email: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description: 'Use the email even when email_verified is not true. Risky: anyone who can set an unverified email at the provider could claim a colleague\'s address',
+      }),
+    ),
+    allowed_tenants: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description: 'Entra ID multi-tenant issuers: the tenant ids (tid) accepted; required for a {tenantid} issuer',
+      }),
+    ),
+    email_claim: Type.Optional(Type.String({ minLength: 1, default: 'email', description: 'Claim holding the email' })),
+    name_claim: Type.Optional(Type.String({ minLength: 1, default: 'name', description: 'Claim holding the display name' })),
+    groups_claim: Type.Optional(Type.String({ minLength: 1, default: 'groups', description: 'Claim holding the groups (an array of strings)' })),
+    use_userinfo: Type.Optional(
+      Type.Boolean({ default: false, description: 'Read the claims from the userinfo endpoint as well (its values win over the ID token)' }),
+    ),
   },
   { additionalProperties: false },
 );

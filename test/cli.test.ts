@@ -65,7 +65,7 @@ describe('doorman CLI', function () {
     const demo = join(FIXTURES, '../demo/policies');
     expect((await doorman(['migrate', '--policies', demo, '--db', db])).code).to.equal(0);
     const bob = await doorman(['explain', 'bob@acme.test', '--policies', demo, '--db', db]);
-    expect(bob.stdout).to.include('route:    domain-control\nlicense:  full (standard-default-full)\n');
+    expect(bob.stdout).to.include('route:    jit\nlicense:  full (standard-default-full)\n');
     expect(bob.stdout).to.include('standard program; 3 of 3 Full seats free');
   });
 

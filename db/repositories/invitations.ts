@@ -42,6 +42,16 @@ export interface InvitationsRepository {
   markAccepted(id: string, now: number): Promise<boolean>;
   /** False when the invitation is not pending. */
   revoke(id: string): Promise<boolean>;
+  get(id: string): Promise<Invitation | null>;
+  findByTokenHash(tokenHash: string): Promise<Invitation | null>;
+  /** Pending, unexpired invitations of this email in any account, newest first. */
+  findPendingAnywhere(email: string, now: number): Promise<Invitation[]>;
+  /** The account's invitations, newest first. */
+  list(accountId: string): Promise<Invitation[]>;
+  /** A pending invitation sent again: a new link and a new expiry. False when not pending. */
+  renew(id: string, tokenHash: string, expiresAt: number): Promise<boolean>;
+  /** Changes the team or license of a pending invitation (a repeated invitation). */
+  update(id: string, change: { teamId?: string | null; license?: License | null }): Promise<boolean>;
 }
 
 interface InvitationRow {
@@ -111,6 +121,40 @@ export function invitationsRepository(knex: Knex): InvitationsRepository {
 
     async revoke(id) {
       return (await pending(id).update({ status: 'revoked' })) > 0;
+    },
+
+    async get(id) {
+      const row = await invitations().where({ id }).first();
+      return row ? toInvitation(row) : null;
+    },
+
+    async findByTokenHash(tokenHash) {
+      const row = await invitations().where({ token_hash: tokenHash }).first();
+      return row ? toInvitation(row) : null;
+    },
+
+    async findPendingAnywhere(email, now) {
+      const rows = await invitations()
+        .where({ email_lower: email.toLowerCase(), status: 'pending' })
+        .andWhere('expires_at', '>', now)
+        .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
+      return rows.map(toInvitation);
+    },
+
+    async list(accountId) {
+      const rows = await invitations().where({ account_id: accountId }).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
+      return rows.map(toInvitation);
+    },
+
+    async renew(id, tokenHash, expiresAt) {
+      return (await pending(id).update({ token_hash: tokenHash, expires_at: expiresAt })) > 0;
+    },
+
+    async update(id, change) {
+      const patch: Partial<InvitationRow> = {};
+      if (change.teamId !== undefined) patch.team_id = change.teamId;
+      if (change.license !== undefined) patch.license = change.license;
+      return Object.keys(patch).length === 0 || (await pending(id).update(patch)) > 0;
     },
   };
 }

@@ -14,6 +14,8 @@ export interface LicensesRepository {
   /** Sets the user's license, replacing the previous one. Seats are the caller's business (see seats). */
   assign(userId: string, accountId: string, license: License, decisionId: number, now: number): Promise<LicenseAssignment>;
   get(userId: string): Promise<LicenseAssignment | null>;
+  /** The user holds no license any more (deactivated); false when they held none. */
+  remove(userId: string): Promise<boolean>;
   /** How many of the account's users hold each license. */
   countByLicense(accountId: string): Promise<Record<License, number>>;
 }
@@ -40,6 +42,10 @@ export function licensesRepository(knex: Knex): LicensesRepository {
       const row: LicenseRow = { user_id: userId, account_id: accountId, license, assigned_at: now, decision_id: decisionId };
       await knex<LicenseRow>('licenses').insert(row).onConflict('user_id').merge(['account_id', 'license', 'assigned_at', 'decision_id']);
       return toAssignment(row);
+    },
+
+    async remove(userId) {
+      return (await knex('licenses').where({ user_id: userId }).delete()) > 0;
     },
 
     async get(userId) {

@@ -27,3 +27,8 @@ export type DbBoolean = boolean | number;
 export function countOf(row: { n?: string | number } | undefined): number {
   return Number(row?.n ?? 0);
 }
+
+/** The rows of a knex.raw result: better-sqlite3 returns them, pg a result object holding them. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

@@ -46,6 +46,8 @@ export interface UsersRepository {
   /** Ordered by email. */
   listByAccount(accountId: string): Promise<User[]>;
   countByAccount(accountId: string, status?: UserStatus): Promise<number>;
+  /** Removes the user with identities, memberships, license and sessions; false when none. */
+  delete(id: string): Promise<boolean>;
 }
 
 interface UserRow {
@@ -137,6 +139,10 @@ export function usersRepository(knex: Knex): UsersRepository {
       const q = users().where({ account_id: accountId });
       if (status) q.andWhere({ status });
       return countOf(await q.count({ n: '*' }).first());
+    },
+
+    async delete(id) {
+      return (await users().where({ id }).delete()) > 0;
     },
   };
 }

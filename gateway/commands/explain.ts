@@ -2,6 +2,7 @@ import { explain, type Explanation, type PersonFacts } from '../../policies/expl
 import type { Policies } from '../../policies/model.js';
 import type { Repos } from '../../db/index.js';
 import { openForPolicies, requireMigrated } from '../boot.js';
+import { isDomainVerified } from '../domain-verification.js';
 import type { CommonFlags } from '../settings.js';
 import { policiesOrExit } from './load.js';
 
@@ -25,9 +26,11 @@ export async function explainCommand(email: string, flags: CommonFlags & { json?
 /** Read, never write: what the database knows of this person and of the seats. */
 async function gatherFacts(policies: Policies, repos: Repos, email: string): Promise<PersonFacts> {
   const now = Date.now();
-  const facts: PersonFacts = { email, invitedAsGuest: false, freeFullSeats: () => 0, domainVerified: (d) => d.verification.verified };
+  const facts: PersonFacts = { email, invitedAsGuest: false, freeFullSeats: () => 0, domainVerified: () => false };
   const seats = new Map<string, number>();
+  const verified = new Set<string>();
   for (const account of policies.accounts) {
+    for (const domain of account.domains) if (await isDomainVerified(repos, account, domain)) verified.add(domain.name);
     const user = await repos.users.findByEmail(account.id, email);
     if (user && !facts.existingUser) {
       const license = await repos.licenses.get(user.id);
@@ -42,6 +45,7 @@ async function gatherFacts(policies: Policies, repos: Repos, email: string): Pro
     seats.set(account.id, Math.max(0, account.licensing.seatsFull - used));
   }
   facts.freeFullSeats = (accountId) => seats.get(accountId) ?? 0;
+  facts.domainVerified = (domain) => verified.has(domain.name);
   return facts;
 }
 

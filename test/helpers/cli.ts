@@ -25,8 +25,12 @@ export interface Served {
   child: ChildProcess;
   /** Every log line the process printed so far. */
   logs: string[];
+  /** The first log entry (parsed) that matches, waiting for it: log lines arrive over a pipe. */
+  waitForLog(match: (entry: LogEntry) => boolean, timeoutMs?: number): Promise<LogEntry>;
   stop(): Promise<number | null>;
 }
+
+export type LogEntry = { msg?: string; reason?: string; [key: string]: unknown };
 
 /** `doorman serve` on a free port; resolves once it logs that it listens. */
 export async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
@@ -49,6 +53,15 @@ export async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promis
     url,
     child,
     logs,
+    async waitForLog(match, timeoutMs = 3000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = logs.map((l) => JSON.parse(l) as LogEntry).find(match);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error('no such log line');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
