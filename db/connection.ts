@@ -19,6 +19,8 @@ export interface OpenOptions {
   poolMax?: number;
   /** PostgreSQL only: the schema the tables live in (the schema must exist). */
   searchPath?: string;
+  /** Where knex's own warnings go (default: the console). */
+  onWarning?: (message: string) => void;
 }
 
 const DEFAULT_POOL_MAX = 10;
@@ -86,8 +88,14 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
   pg.types.setTypeParser(pg.types.builtins.INT8, parseInt8);
   const knex = knexFactory({
     client: 'pg',
-    connection: url,
-    pool: { min: 0, max: options.poolMax ?? DEFAULT_POOL_MAX },
+    // Fail fast while PostgreSQL is away (requests get a 503), and recover by
+    // themselves when it is back: broken connections are dropped, new ones made.
+    connection: { connectionString: url, connectionTimeoutMillis: 3000, keepAlive: true },
+    // A pool busy with a burst queues requests; a database that refuses or does not
+    // answer fails each connection attempt at once or after connectionTimeoutMillis.
+    acquireConnectionTimeout: 30_000,
+    ...(options.onWarning ? { log: { warn: options.onWarning, error: options.onWarning } } : {}),
+    pool: { min: 0, max: options.poolMax ?? DEFAULT_POOL_MAX, idleTimeoutMillis: 30_000 },
     ...(options.searchPath ? { searchPath: options.searchPath } : {}),
   });
   return ready(knex, 'postgres');

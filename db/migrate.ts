@@ -10,6 +10,9 @@ import * as saml from './migrations/0006_saml.js';
 import * as oidc from './migrations/0007_oidc.js';
 import * as signup from './migrations/0008_signup.js';
 import * as provisioning from './migrations/0009_provisioning.js';
+import * as scim from './migrations/0010_scim.js';
+import * as requests from './migrations/0011_requests.js';
+import * as policySnapshots from './migrations/0012_policy_snapshots.js';
 
 interface NamedMigration {
   name: string;
@@ -27,6 +30,9 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: '0007_oidc', migration: oidc },
   { name: '0008_signup', migration: signup },
   { name: '0009_provisioning', migration: provisioning },
+  { name: '0010_scim', migration: scim },
+  { name: '0011_requests', migration: requests },
+  { name: '0012_policy_snapshots', migration: policySnapshots },
 ];
 
 const migrationSource: Knex.MigrationSource<NamedMigration> = {

@@ -15,6 +15,13 @@ import { signupTokensRepository, type SignupTokensRepository } from './repositor
 import { rateLimitsRepository, type RateLimitsRepository } from './repositories/rate-limits.js';
 import { accessRequestsRepository, type AccessRequestsRepository } from './repositories/access-requests.js';
 import { domainVerificationsRepository, type DomainVerificationsRepository } from './repositories/domain-verifications.js';
+import { auditLogRepository, type AuditLogRepository } from './repositories/audit-log.js';
+import { requestDigestsRepository, type RequestDigestsRepository } from './repositories/request-digests.js';
+import { usageRepository, type UsageRepository } from './repositories/usage.js';
+import { webhookOutboxRepository, type WebhookOutboxRepository } from './repositories/webhook-outbox.js';
+import { policySnapshotsRepository, type PolicySnapshotsRepository } from './repositories/policy-snapshots.js';
+import { scimGroupsRepository, type ScimGroupsRepository } from './repositories/scim-groups.js';
+import { scimUsersRepository, type ScimUsersRepository } from './repositories/scim-users.js';
 import { inTransaction } from './repositories/shared.js';
 import { usersRepository, type UsersRepository } from './repositories/users.js';
 
@@ -35,6 +42,13 @@ export interface Repos {
   rateLimits: RateLimitsRepository;
   accessRequests: AccessRequestsRepository;
   domainVerifications: DomainVerificationsRepository;
+  scimUsers: ScimUsersRepository;
+  scimGroups: ScimGroupsRepository;
+  policySnapshots: PolicySnapshotsRepository;
+  auditLog: AuditLogRepository;
+  webhookOutbox: WebhookOutboxRepository;
+  requestDigests: RequestDigestsRepository;
+  usage: UsageRepository;
   /**
    * Runs fn with repositories bound to one transaction: committed when fn resolves, rolled
    * back when it throws. Called on the `tx` repositories, it reuses that transaction.
@@ -62,6 +76,13 @@ export function createRepositories(knex: Knex): Repos {
     rateLimits: rateLimitsRepository(knex),
     accessRequests: accessRequestsRepository(knex),
     domainVerifications: domainVerificationsRepository(knex),
+    scimUsers: scimUsersRepository(knex),
+    scimGroups: scimGroupsRepository(knex),
+    policySnapshots: policySnapshotsRepository(knex),
+    auditLog: auditLogRepository(knex),
+    webhookOutbox: webhookOutboxRepository(knex),
+    requestDigests: requestDigestsRepository(knex),
+    usage: usageRepository(knex),
     transaction: (fn) => inTransaction(knex, (trx) => fn(trx === knex ? repos : createRepositories(trx))),
   };
   return repos;

@@ -3,29 +3,12 @@
 // the one license decision) or deny.
 import type { AccessRequest } from '../db/repositories/access-requests.js';
 import type { Account } from '../policies/model.js';
-import { sendMail } from './mail.js';
-import { escapeHtml } from './pages.js';
 import { provisionUser, type ProvisionResult } from './provisioning.js';
+import { notifyAdmins } from './request-management.js';
 import type { Runtime } from './runtime.js';
 
 export async function notifyAccessRequest(runtime: Runtime, account: Account, request: AccessRequest): Promise<void> {
-  const rm = account.requestManagement;
-  const gateway = runtime.policies().gateway;
-  if (rm.mode !== 'email') {
-    // webhook and digest deliveries are sent from the outbox (request management); none tells nobody.
-    runtime.log.info({ reason: 'access-request-opened', account: account.id, notify: rm.mode }, 'access request opened');
-    return;
-  }
-  const link = `${gateway.publicUrl}/admin`;
-  for (const to of rm.recipients ?? []) {
-    await sendMail(gateway, {
-      to,
-      subject: `${request.email} asks to join ${account.name}`,
-      text: `${request.email} signed in and asks to join ${account.name}. Approve or deny the request: ${link}`,
-      html: `<p><strong>${escapeHtml(request.email)}</strong> signed in and asks to join ${escapeHtml(account.name)}.</p><p><a href="${escapeHtml(link)}">Approve or deny the request</a></p>`,
-    }).catch((err: Error) => runtime.log.error({ reason: 'notify-failed', account: account.id, err: err.message }, 'could not mail an admin'));
-  }
-  runtime.log.info({ reason: 'access-request-opened', account: account.id, notify: 'email', recipients: rm.recipients?.length ?? 0 }, 'access request opened');
+  await notifyAdmins(runtime, account, { kind: 'access-request', id: request.id, email: request.email, name: request.name, createdAt: request.createdAt });
 }
 
 export type AccessDecision = { ok: true; result?: ProvisionResult } | { ok: false; status: number; error: string; message: string };

@@ -3,6 +3,7 @@
 import { createRepositories, migrate, migrationStatus, openDatabase, redactDbUrl, type Database, type Repos } from '../db/index.js';
 import type { AccountSnapshot } from '../db/index.js';
 import type { Policies } from '../policies/model.js';
+import { snapshotOf } from '../policies/plan.js';
 import { databaseUrl, type CommonFlags } from './settings.js';
 
 export interface Opened {
@@ -11,17 +12,24 @@ export interface Opened {
   url: string;
 }
 
-export async function openForPolicies(policies: Policies, flags: CommonFlags): Promise<Opened> {
+export async function openForPolicies(policies: Policies, flags: CommonFlags, onWarning?: (message: string) => void): Promise<Opened> {
   const url = databaseUrl(flags, policies);
-  const db = await openDatabase(url, { poolMax: policies.gateway.database.poolMax });
+  const db = await openDatabase(url, { poolMax: policies.gateway.database.poolMax, onWarning });
   return { db, repos: createRepositories(db.knex), url: redactDbUrl(url) };
 }
 
 /** Migrate, then copy accounts, teams and seat totals from the policies into the database. */
 export async function prepareDatabase(opened: Opened, policies: Policies): Promise<string[]> {
   const applied = await migrate(opened.db.knex);
-  await opened.repos.accounts.sync(policies.accounts.map(toSnapshot), policies.version, Date.now());
+  await syncPolicies(opened.repos, policies);
   return applied;
+}
+
+/** Copy accounts, teams and seat totals into the database, and keep a snapshot of the version for `doorman plan`. */
+export async function syncPolicies(repos: Repos, policies: Policies): Promise<void> {
+  const now = Date.now();
+  await repos.accounts.sync(policies.accounts.map(toSnapshot), policies.version, now);
+  await repos.policySnapshots.record(policies.version, JSON.stringify(snapshotOf(policies)), now);
 }
 
 /** For commands that change nothing: the schema must be current already. */

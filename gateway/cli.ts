@@ -1,4 +1,4 @@
-// `doorman`: serve, validate, migrate, explain, schema, demo. Each command takes
+// `doorman`: serve, validate, migrate, explain, plan, schema, demo. Each command takes
 // --policies DIR and --db URL; flags win over gateway.yaml.
 import { Command, CommanderError, Option } from 'commander';
 import { InvalidPolicies } from './commands/load.js';
@@ -52,6 +52,14 @@ export async function main(argv: string[]): Promise<number> {
     .action((email: string, flags) => run(async () => (await import('./commands/explain.js')).explainCommand(email, flags))());
 
   program
+    .command('plan')
+    .description('what applying the policies in DIR would change against the live database; exit 0 nothing, 1 changes, 2 DIR invalid')
+    .argument('<dir>', 'the policies folder to compare')
+    .addOption(new Option('--policies <dir>', 'the folder in force, compared against when the database holds no snapshot yet'))
+    .addOption(dbOption())
+    .action((dir: string, flags) => run(async () => (await import('./commands/plan.js')).planCommand(dir, flags))());
+
+  program
     .command('domains')
     .description('domain verification')
     .command('verify')
@@ -61,6 +69,18 @@ export async function main(argv: string[]): Promise<number> {
     .option('--resolver <host:port...>', 'DNS servers to ask (default: gateway.yaml dns_servers, else the system resolver)')
     .option('--json', 'print JSON')
     .action((flags) => run(async () => (await import('./commands/domains.js')).domainsVerifyCommand(flags))());
+
+  program
+    .command('licenses')
+    .description('license usage')
+    .command('report')
+    .description('seats bought, used and free by license and team, users and last activity, idle Full users, outsiders')
+    .addOption(policiesOption())
+    .addOption(dbOption())
+    .option('--account <id>', 'one account (default: every account)')
+    .option('--json', 'print JSON')
+    .option('--csv', 'print the users as CSV')
+    .action((flags) => run(async () => (await import('./commands/licenses.js')).licensesReportCommand(flags))());
 
   program
     .command('schema')

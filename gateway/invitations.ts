@@ -21,8 +21,10 @@ export interface InvitationInput {
 }
 
 export type InvitationOutcome =
-  | { ok: true; invitation: Invitation; created: boolean }
-  | { ok: false; status: 400 | 404 | 409; error: string; message: string };
+  | { ok: true; invitation: Invitation; created: boolean; mailed?: boolean }
+  | { ok: false; status: 400 | 404 | 409 | 503; error: string; message: string };
+
+const NO_SMTP = { ok: false, status: 503, error: 'smtp-not-configured', message: 'gateway.yaml has no smtp section: invitations cannot be mailed' } as const;
 
 const EMAIL = /^[^@\s"<>]{1,64}@[a-z0-9.-]{1,253}\.[a-z]{2,63}$/;
 
@@ -44,6 +46,7 @@ export async function invite(runtime: Runtime, account: Account, input: Invitati
   }
   const same = (await repos.invitations.findPendingByEmail(account.id, email, now)).find((i) => (i.kind === 'guest') === (input.kind === 'guest'));
   if (same) return { ok: true, invitation: same, created: false };
+  if (input.kind !== 'guest' && !runtime.policies().gateway.smtp) return NO_SMTP;
 
   const token = randomBytes(32).toString('base64url');
   const invitation = await repos.invitations.create({
@@ -57,33 +60,43 @@ export async function invite(runtime: Runtime, account: Account, input: Invitati
     createdAt: now,
     expiresAt: now + account.invitations.expireAfterMs,
   });
-  if (input.kind !== 'guest') await sendInvitation(runtime, account, invitation, token);
-  return { ok: true, invitation, created: true };
+  if (input.kind === 'guest') return { ok: true, invitation, created: true };
+  return { ok: true, invitation, created: true, mailed: await sendInvitation(runtime, account, invitation, token) };
 }
 
 /** A new link and a new expiry, mailed again. */
 export async function resendInvitation(runtime: Runtime, account: Account, id: string, now = Date.now()): Promise<InvitationOutcome> {
   const invitation = await runtime.repos.invitations.get(id);
   if (!invitation || invitation.accountId !== account.id || invitation.kind === 'guest') return { ok: false, status: 404, error: 'not-found', message: 'no such invitation' };
+  if (!runtime.policies().gateway.smtp) return NO_SMTP;
   const token = randomBytes(32).toString('base64url');
   const expiresAt = now + account.invitations.expireAfterMs;
   if (!(await runtime.repos.invitations.renew(id, hashInvitationToken(token), expiresAt))) {
     return { ok: false, status: 409, error: 'not-pending', message: `the invitation is ${invitation.status}` };
   }
   const renewed = { ...invitation, expiresAt };
-  await sendInvitation(runtime, account, renewed, token);
-  return { ok: true, invitation: renewed, created: false };
+  return { ok: true, invitation: renewed, created: false, mailed: await sendInvitation(runtime, account, renewed, token) };
 }
 
-async function sendInvitation(runtime: Runtime, account: Account, invitation: Invitation, token: string): Promise<void> {
+/** Mails the accept link; false (logged) when the mail server refused: the admin can resend. */
+async function sendInvitation(runtime: Runtime, account: Account, invitation: Invitation, token: string): Promise<boolean> {
   const gateway = runtime.policies().gateway;
   const link = `${gateway.publicUrl}/sso/invitations/accept?token=${token}`;
   const days = Math.max(1, Math.round(account.invitations.expireAfterMs / 86_400_000));
-  await sendMail(gateway, {
+  const sent = sendMail(gateway, {
     to: invitation.emailLower,
     subject: `You are invited to ${account.name}`,
     text: `You are invited to join ${account.name}. Accept the invitation: ${link}\n\nThe link works for ${days} days.`,
     html: `<p>You are invited to join ${escapeHtml(account.name)}.</p><p><a href="${escapeHtml(link)}">Accept the invitation</a></p><p>The link works for ${days} days.</p>`,
   });
-  runtime.log.info({ reason: 'invitation-sent', account: account.id, kind: invitation.kind, invitation: invitation.id }, 'invitation sent');
+  return sent.then(
+    () => {
+      runtime.log.info({ reason: 'invitation-sent', account: account.id, kind: invitation.kind, invitation: invitation.id }, 'invitation sent');
+      return true;
+    },
+    (err: Error) => {
+      runtime.log.error({ reason: 'invitation-mail-failed', account: account.id, invitation: invitation.id, err: err.message }, 'invitation not mailed');
+      return false;
+    },
+  );
 }

@@ -5,6 +5,7 @@ import type { Repos } from '../db/index.js';
 import { decideLicense } from '../policies/license-decision.js';
 import type { Account, Policies } from '../policies/model.js';
 import type { License } from '../policies/schema.js';
+import { countDecision } from './metrics.js';
 
 export type ChangeResult = { ok: true; license: License | null } | { ok: false; status: 404 | 409 | 400; error: string; message: string };
 
@@ -28,17 +29,22 @@ export async function changeLicense(repos: Repos, policies: Policies, account: A
     if (current === 'full') await tx.seats.releaseFull(account.id);
     const decisionId = await tx.decisions.record({ accountId: account.id, userId, email: user.email, route: 'admin-change', license, reason: decision.reason, policyVersion: policies.version, actor, decidedAt: now });
     await tx.licenses.assign(userId, account.id, license, decisionId, now);
+    await tx.sessions.updateDataForUser(userId, { license });
+    countDecision('admin-change', license);
     return { ok: true, license };
   });
 }
 
+/** Who changes a user's license outside provisioning: an admin, or the IdP over SCIM. */
+export type ChangeRoute = 'admin-change' | 'scim';
+
 /** Deactivated users hold no license: a Full seat goes back to the pool. Sessions end at once. */
-export async function deactivateUser(repos: Repos, policies: Policies, account: Account, userId: string, actor: string, now = Date.now()): Promise<ChangeResult> {
+export async function deactivateUser(repos: Repos, policies: Policies, account: Account, userId: string, actor: string, now = Date.now(), route: ChangeRoute = 'admin-change'): Promise<ChangeResult> {
   return repos.transaction(async (tx) => {
     const user = await tx.users.findById(userId);
     if (!user || user.accountId !== account.id) return notFound;
     if (user.status === 'deactivated') return { ok: true, license: null };
-    await releaseLicense(tx, policies, account, userId, user.email, 'deactivated', actor, now);
+    await releaseLicense(tx, policies, account, userId, user.email, 'deactivated', actor, now, route);
     await tx.users.setStatus(userId, 'deactivated', now);
     await tx.sessions.deleteForUser(userId);
     return { ok: true, license: null };
@@ -46,20 +52,21 @@ export async function deactivateUser(repos: Repos, policies: Policies, account: 
 }
 
 /** Removes the user; a Full seat goes back to the pool; the decision history stays. */
-export async function removeUser(repos: Repos, policies: Policies, account: Account, userId: string, actor: string, now = Date.now()): Promise<ChangeResult> {
+export async function removeUser(repos: Repos, policies: Policies, account: Account, userId: string, actor: string, now = Date.now(), route: ChangeRoute = 'admin-change'): Promise<ChangeResult> {
   return repos.transaction(async (tx) => {
     const user = await tx.users.findById(userId);
     if (!user || user.accountId !== account.id) return notFound;
-    await releaseLicense(tx, policies, account, userId, user.email, 'removed', actor, now);
+    await releaseLicense(tx, policies, account, userId, user.email, 'removed', actor, now, route);
     await tx.users.delete(userId);
     return { ok: true, license: null };
   });
 }
 
-async function releaseLicense(tx: Repos, policies: Policies, account: Account, userId: string, email: string, reason: string, actor: string, now: number) {
+async function releaseLicense(tx: Repos, policies: Policies, account: Account, userId: string, email: string, reason: string, actor: string, now: number, route: ChangeRoute) {
   const held = await tx.licenses.get(userId);
   if (!held) return;
   if (held.license === 'full') await tx.seats.releaseFull(account.id);
   await tx.licenses.remove(userId);
-  await tx.decisions.record({ accountId: account.id, userId, email, route: 'admin-change', license: null, reason, policyVersion: policies.version, actor, decidedAt: now });
+  await tx.decisions.record({ accountId: account.id, userId, email, route, license: null, reason, policyVersion: policies.version, actor, decidedAt: now });
+  countDecision(route, 'none');
 }

@@ -1,6 +1,7 @@
 // Structured logs (pino). Secrets never reach a log line: the known carriers of
 // secrets are redacted wherever they sit, and callers log reason codes, not payloads.
 import { pino, type Logger } from 'pino';
+import { requestLogFields } from './request-context.js';
 
 export type { Logger };
 
@@ -14,8 +15,10 @@ export function createLogger(options: { level?: string; pretty?: boolean; destin
   const key = (k: string) => (/^[A-Za-z_]+$/.test(k) ? { top: k, nested: `.${k}` } : { top: `["${k}"]`, nested: `["${k}"]` });
   const paths = REDACTED_KEYS.map(key).flatMap(({ top, nested }) => [top, `*${nested}`, `*.*${nested}`]);
   const redact = { paths, censor: '[redacted]' };
+  // Every line written while a request runs carries its request id.
+  const mixin = requestLogFields;
   if (options.pretty ?? process.env.DOORMAN_LOG_PRETTY === '1') {
-    return pino({ level, redact, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } });
+    return pino({ level, redact, mixin, transport: { target: 'pino-pretty', options: { translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' } } });
   }
-  return options.destination ? pino({ level, redact }, options.destination) : pino({ level, redact });
+  return options.destination ? pino({ level, redact, mixin }, options.destination) : pino({ level, redact, mixin });
 }

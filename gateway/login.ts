@@ -6,6 +6,7 @@ import type { Context } from 'koa';
 import type { User } from '../db/index.js';
 import { notifyAccessRequest } from './access-requests.js';
 import { planFirstLogin } from './first-login.js';
+import { countLogin } from './metrics.js';
 import type { NormalizedIdentity } from './identity.js';
 import { syncProfile } from './profile-sync.js';
 import { InvitationGone, provisionUser, type ProvisionRequest } from './provisioning.js';
@@ -46,6 +47,7 @@ export async function completeLogin(runtime: Runtime, ctx: Context, identity: No
   if (known) await syncProfile(runtime.repos, known, identity, identity.connectionId ? runtime.policies().connection(identity.connectionId)?.connection : undefined);
   await startSession(runtime, ctx, user.id, identity);
   runtime.log.info({ reason: 'login-ok', protocol: identity.protocol, connection: identity.connectionId, user: user.id }, 'login');
+  countLogin(identity.protocol, identity.connectionId, 'login-ok');
   ctx.redirect(safeReturnTo(returnTo, runtime.policies().gateway.publicUrl));
 }
 

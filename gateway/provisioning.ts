@@ -5,6 +5,7 @@ import { UniqueViolation, type Repos, type User } from '../db/index.js';
 import { decideLicense, type Decision, type Route } from '../policies/license-decision.js';
 import type { Account, Policies } from '../policies/model.js';
 import type { Connection, License } from '../policies/schema.js';
+import { countDecision } from './metrics.js';
 import { syncGroupTeams } from './profile-sync.js';
 import type { MembershipSource } from '../db/repositories/memberships.js';
 
@@ -27,6 +28,8 @@ export interface ProvisionRequest {
   /** The connection the person came through, and the IdP groups it sent (mapped to teams). */
   connection?: Connection;
   groups?: string[] | null;
+  /** Runs in the same transaction once the user exists (SCIM stores its resource there). */
+  attach?: (tx: Repos, user: User) => Promise<void>;
 }
 
 /** The invitation was accepted, revoked or expired while this login ran. */
@@ -48,15 +51,29 @@ export async function provisionUser(repos: Repos, policies: Policies, req: Provi
   try {
     return await repos.transaction((tx) => provisionIn(tx, policies, req, now));
   } catch (err) {
-    // The same person arriving twice at once: the other transaction won; use its user.
+    // The same person arriving twice at once (the same login twice, or two ways in):
+    // the other transaction won. Use its user, and link this login to it.
     if (!(err instanceof UniqueViolation)) throw err;
-    const existing = req.identity
-      ? await repos.users.findByIdentity(req.identity.issuer, req.identity.subject)
-      : await repos.users.findByEmail(req.account.id, req.email);
+    const existing =
+      (req.identity && (await repos.users.findByIdentity(req.identity.issuer, req.identity.subject))) ??
+      (await linkToUserOfEmail(repos, req, now));
     if (!existing) throw err;
     const license = await repos.licenses.get(existing.id);
     return { ok: true, user: existing, license: license?.license ?? 'free_restricted', reason: 'already-provisioned', created: false };
   }
+}
+
+/** The account's user with this email, with req's login linked to it (callers reach here only for proven emails). */
+async function linkToUserOfEmail(repos: Repos, req: ProvisionRequest, now: number): Promise<User | null> {
+  const user = await repos.users.findByEmail(req.account.id, req.email);
+  if (user && req.identity) {
+    try {
+      await repos.identities.create({ userId: user.id, ...req.identity, createdAt: now });
+    } catch (err) {
+      if (!(err instanceof UniqueViolation)) throw err;
+    }
+  }
+  return user;
 }
 
 async function provisionIn(tx: Repos, policies: Policies, req: ProvisionRequest, now: number): Promise<ProvisionResult> {
@@ -68,6 +85,7 @@ async function provisionIn(tx: Repos, policies: Policies, req: ProvisionRequest,
     // Another login took the last seat between our read and our reservation.
     decision = decideLicense({ ...facts, freeFullSeats: 0 });
   }
+  countDecision(req.route, decision.ok ? decision.license : 'refused');
   if (!decision.ok) return { ok: false, refusal: decision.refusal, message: decision.message };
 
   const user = await tx.users.create({ accountId: account.id, email: req.email, name: req.name, status: 'active', restricted: req.restricted ?? false, createdAt: now });
@@ -87,5 +105,6 @@ async function provisionIn(tx: Repos, policies: Policies, req: ProvisionRequest,
   await tx.licenses.assign(user.id, account.id, decision.license, decisionId, now);
   if (req.invitationId && !(await tx.invitations.markAccepted(req.invitationId, now))) throw new InvitationGone(req.invitationId);
   await syncGroupTeams(tx, user, req.groups ?? null, req.connection, now);
+  if (req.attach) await req.attach(tx, user);
   return { ok: true, user, license: decision.license, reason: decision.reason, created: true };
 }

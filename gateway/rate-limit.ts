@@ -1,5 +1,6 @@
 // Rate limits counted in the database (shared by every gateway process).
 import type { Context } from 'koa';
+import { countRateLimited } from './metrics.js';
 import type { Runtime } from './runtime.js';
 
 /** False (and a 429 with Retry-After already set on ctx) when key is over its limit. */
@@ -9,6 +10,8 @@ export async function withinLimit(runtime: Runtime, ctx: Context, key: string, l
   if (count <= limit) return true;
   ctx.status = 429;
   ctx.set('Retry-After', String(Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000))));
-  runtime.log.warn({ reason: 'rate-limited', route: ctx.path, limit: key.split(':')[0] }, 'request refused');
+  const name = key.split(':')[0];
+  countRateLimited(name);
+  runtime.log.warn({ reason: 'rate-limited', route: ctx.path, limit: name }, 'request refused');
   return false;
 }

@@ -2,6 +2,7 @@
 // correlation id for the person.
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'koa';
+import { countLogin } from './metrics.js';
 import { failurePage } from './pages.js';
 import type { Runtime } from './runtime.js';
 
@@ -21,7 +22,13 @@ export class LoginRefused extends Error {
 export function renderRefusal(runtime: Runtime, ctx: Context, err: LoginRefused, fields: Record<string, unknown> = {}): void {
   const correlationId = randomUUID();
   runtime.log.warn({ correlationId, reason: err.reason, detail: err.message, route: ctx.path, ...fields }, 'login refused');
+  // Only configured connections become label values: a made-up id in the URL must not grow the metrics.
+  const connection = typeof fields.connection === 'string' && runtime.policies().connection(fields.connection) ? fields.connection : null;
+  countLogin(protocolOf(ctx.path), connection, err.reason);
   ctx.status = err.status;
   ctx.type = 'html';
   ctx.body = failurePage(err.title, err.publicMessage, correlationId);
 }
+
+/** The protocol a login route speaks, for the metrics. */
+const protocolOf = (path: string): string => /^\/sso\/(saml|oidc)\//.exec(path)?.[1] ?? (path.startsWith('/sso/invitations') ? 'invitation' : 'email');

@@ -10,7 +10,9 @@ export async function sweepExpired(runtime: Runtime, now = Date.now()): Promise<
   return {
     sessions: await repos.sessions.deleteExpired(now, session.idleTimeoutMs),
     signupTokens: await repos.signupTokens.deleteExpired(now),
-    rateLimits: await repos.rateLimits.deleteExpired(now - rateLimits.signup.windowMs),
+    samlRequestsAndAssertions: await repos.saml.deleteExpired(now),
+    oidcLogins: await repos.oidc.deleteExpired(now),
+    rateLimits: await repos.rateLimits.deleteExpired(now - Math.max(rateLimits.signup.windowMs, rateLimits.login.windowMs)),
   };
 }
 

@@ -5,15 +5,21 @@
 import type { License } from './schema.js';
 import type { FlexibleDefault, Program } from './model.js';
 
+/** The ways a user is provisioned. */
 export const ROUTES = ['admin-invitation', 'member-invitation', 'jit', 'scim', 'domain-control'] as const;
 export type Route = (typeof ROUTES)[number];
+/** Every decision: provisioning, and an existing user's approved request for Full. */
+export const DECISION_ROUTES = [...ROUTES, 'license-request'] as const;
+export type DecisionRoute = (typeof DECISION_ROUTES)[number];
 
 export type Reason =
   | 'standard-default-full'
   | 'seats-exhausted-fallback'
   | 'flp-default'
   | 'guest-invited-free'
-  | 'admin-chose';
+  | 'admin-chose'
+  /** An admin approved the user's request for a Full license. */
+  | 'request-approved';
 
 export type Refusal =
   /** An admin chose Full and no Full seat is left: never a silent downgrade. */
@@ -22,7 +28,7 @@ export type Refusal =
   | 'license-not-offered';
 
 export interface DecisionFacts {
-  route: Route;
+  route: DecisionRoute;
   licensing: { program: Program; defaultLicense: FlexibleDefault | null };
   /** Full seats bought and not yet held. */
   freeFullSeats: number;
@@ -42,10 +48,11 @@ export const LICENSES_OFFERED: Record<Program, readonly License[]> = {
 };
 
 /** The guest exception applies only where a person signs up by themselves. */
-const SIGN_UP_ROUTES: ReadonlySet<Route> = new Set(['jit', 'domain-control']);
+const SIGN_UP_ROUTES: ReadonlySet<DecisionRoute> = new Set(['jit', 'domain-control']);
 
 export function decideLicense(facts: DecisionFacts): Decision {
   if (facts.route === 'admin-invitation') return adminChoice(facts);
+  if (facts.route === 'license-request') return requestApproved(facts);
   const byDefault = defaultLicense(facts);
   if (byDefault.license === 'free_restricted' && facts.invitedAsGuest && SIGN_UP_ROUTES.has(facts.route)) {
     return { ok: true, license: 'free', reason: 'guest-invited-free' };
@@ -62,6 +69,12 @@ function defaultLicense({ licensing, freeFullSeats }: DecisionFacts): { license:
   return freeFullSeats > 0
     ? { license: 'full', reason: 'standard-default-full' }
     : { license: 'free_restricted', reason: 'seats-exhausted-fallback' };
+}
+
+/** An approved request for Full: a Full seat must be free, under either program. */
+function requestApproved({ freeFullSeats }: DecisionFacts): Decision {
+  if (freeFullSeats <= 0) return { ok: false, refusal: 'no-full-seat-left', message: 'no Full seat is left: free a seat or buy more before approving' };
+  return { ok: true, license: 'full', reason: 'request-approved' };
 }
 
 function adminChoice({ licensing, freeFullSeats, adminChoice: choice }: DecisionFacts): Decision {

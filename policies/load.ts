@@ -99,6 +99,14 @@ function checkAccount(f: ParsedFile): Problem[] {
   (a.connections ?? []).forEach((c, i) => {
     const at = (path: (string | number)[], message: string) => problems.push(f.at(['connections', i, ...path], message));
     if (!c[c.type]) at([c.type], `is required for a ${c.type} connection`);
+    const saml = c.type === 'saml' ? c.saml : undefined;
+    if (saml && !saml.idp_metadata) {
+      for (const key of ['idp_entity_id', 'sso_url', 'idp_certificates'] as const) {
+        if (!saml[key]) at(['saml', key], 'is required unless idp_metadata gives it');
+      }
+    }
+    if (saml?.idp_metadata && !saml.idp_metadata.file === !saml.idp_metadata.url) at(['saml', 'idp_metadata'], 'give exactly one of file or url');
+    if (saml?.sign_requests && !saml.sp_signing_key) at(['saml', 'sp_signing_key'], 'is required when sign_requests is true');
     const other = c.type === 'saml' ? 'oidc' : 'saml';
     if (c[other]) at([other], `does not apply to a ${c.type} connection`);
     if (c.team && !teamIds.has(c.team)) at(['team'], `unknown team ${c.team}; teams: ${[...teamIds].join(', ')}`);
@@ -165,6 +173,15 @@ function toGateway(g: GatewayFile): Gateway {
         perClient: g.rate_limits?.signup?.per_client ?? 30,
         windowMs: durationMs(g.rate_limits?.signup?.window ?? '1h'),
       },
+      login: { perClient: g.rate_limits?.login?.per_client ?? 300, windowMs: durationMs(g.rate_limits?.login?.window ?? '1m') },
+      scim: { perToken: g.rate_limits?.scim?.per_token ?? 600, windowMs: durationMs(g.rate_limits?.scim?.window ?? '1m') },
+    },
+    shutdownTimeoutMs: durationMs(g.shutdown_timeout ?? '10s'),
+    metricsAllow: g.metrics?.allow ?? ['127.0.0.1', '::1'],
+    webhooks: {
+      retryBackoffMs: durationMs(g.webhooks?.retry_backoff ?? '30s'),
+      retryBackoffMaxMs: durationMs(g.webhooks?.retry_backoff_max ?? '1h'),
+      pollIntervalMs: durationMs(g.webhooks?.poll_interval ?? '5s'),
     },
     accountCreationRoutes: (g.restrictions?.account_creation ?? []).map((route) => {
       const [method, path] = route.split(' ', 2);
@@ -195,6 +212,7 @@ function toAccount(file: string, a: AccountFile): Account {
     admins: { emails: (a.admins?.emails ?? []).map((e) => e.toLowerCase()), groups: a.admins?.groups ?? [] },
     invitations: { whoMayInvite: a.invitations?.who_may_invite ?? 'admins', expireAfterMs: durationMs(a.invitations?.expire_after ?? '14d') },
     requestManagement: a.request_management ?? { mode: 'none' },
+    usage: { idleFullAfterDays: a.usage?.idle_full_after_days ?? 30 },
   };
 }
 

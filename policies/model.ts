@@ -17,7 +17,12 @@ export interface Gateway {
   identity: { signingKey: string | undefined };
   proxy: { connectTimeoutMs: number; responseTimeoutMs: number };
   dnsServers: string[] | undefined;
-  rateLimits: { signup: { perAddress: number; perClient: number; windowMs: number } };
+  rateLimits: { signup: { perAddress: number; perClient: number; windowMs: number }; login: { perClient: number; windowMs: number }; scim: { perToken: number; windowMs: number } };
+  shutdownTimeoutMs: number;
+  /** IPs and CIDRs that may read /metrics. */
+  metricsAllow: string[];
+  /** Request-management webhooks (the outbox) and digests. */
+  webhooks: { retryBackoffMs: number; retryBackoffMaxMs: number; pollIntervalMs: number };
   /** "POST /signup" etc.: refused for users of auto_join_exclusive domains. */
   accountCreationRoutes: { method: string; path: string }[];
 }
@@ -40,6 +45,7 @@ export interface Account {
   admins: { emails: string[]; groups: string[] };
   invitations: { whoMayInvite: 'admins' | 'members'; expireAfterMs: number };
   requestManagement: NonNullable<AccountFile['request_management']>;
+  usage: { idleFullAfterDays: number };
 }
 
 export interface Policies {

@@ -120,8 +120,47 @@ export const GatewayFile = Type.Object(
               { additionalProperties: false },
             ),
           ),
+          login: Type.Optional(
+            Type.Object(
+              {
+                per_client: Type.Optional(Type.Integer({ minimum: 1, default: 300, description: 'Login requests (POST /sso/login, SAML/OIDC login, ACS, callback) per client IP per window' })),
+                window: Type.Optional({ ...Duration, default: '1m' }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
+          scim: Type.Optional(
+            Type.Object(
+              {
+                per_token: Type.Optional(Type.Integer({ minimum: 1, default: 600, description: 'SCIM requests per bearer token per window' })),
+                window: Type.Optional({ ...Duration, default: '1m' }),
+              },
+              { additionalProperties: false },
+            ),
+          ),
         },
         { additionalProperties: false, description: 'Limits counted in the database, shared by every gateway process (429 with Retry-After)' },
+      ),
+    ),
+    shutdown_timeout: Type.Optional({ ...Duration, default: '10s', description: 'On SIGTERM: how long in-flight requests and proxied streams may take to finish before they are cut' }),
+    metrics: Type.Optional(
+      Type.Object(
+        {
+          allow: Type.Optional(
+            Type.Array(Type.String({ pattern: '^[0-9a-fA-F:.]+(/[0-9]{1,3})?$', 'x-message': 'must be an IP address or a CIDR such as 10.0.0.0/8' }), { description: 'Client addresses (IP or CIDR) allowed to read /metrics; default: loopback only. [] turns /metrics off' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    webhooks: Type.Optional(
+      Type.Object(
+        {
+          retry_backoff: Type.Optional({ ...Duration, default: '30s', description: 'Wait before the first retry of a failed request-management webhook; doubled at each failure' }),
+          retry_backoff_max: Type.Optional({ ...Duration, default: '1h', description: 'The longest wait between two retries (retries never stop)' }),
+          poll_interval: Type.Optional({ ...Duration, default: '5s', description: 'How often the outbox and the daily digests are looked at' }),
+        },
+        { additionalProperties: false, description: 'Delivery of request-management webhooks (the outbox) and digests' },
       ),
     ),
     restrictions: Type.Optional(
@@ -319,8 +358,21 @@ export const AccountFile = Type.Object(
               { additionalProperties: false },
             ),
           ),
+          digest_hour_utc: Type.Optional(
+            Type.Integer({ minimum: 0, maximum: 23, default: 8, description: 'digest mode: the hour (UTC) after which the daily digest of open requests is mailed' }),
+          ),
         },
         { additionalProperties: false },
+      ),
+    ),
+    usage: Type.Optional(
+      Type.Object(
+        {
+          idle_full_after_days: Type.Optional(
+            Type.Integer({ minimum: 1, default: 30, description: 'Full users inactive this many days are listed as candidates to reclaim' }),
+          ),
+        },
+        { additionalProperties: false, description: 'License usage reports' },
       ),
     ),
   },

@@ -29,6 +29,10 @@ export interface LicenseRequestsRepository {
   create(request: NewLicenseRequest): Promise<LicenseRequest>;
   /** Oldest first. */
   listOpen(accountId: string): Promise<LicenseRequest[]>;
+  get(id: string): Promise<LicenseRequest | null>;
+  /** Newest first. */
+  list(accountId: string, status?: LicenseRequestStatus): Promise<LicenseRequest[]>;
+  findOpenForUser(userId: string): Promise<LicenseRequest | null>;
   /** Closes an open request; false when it is not open (already decided, or unknown). */
   decide(id: string, status: 'approved' | 'denied', by: string, now: number): Promise<boolean>;
 }
@@ -82,6 +86,22 @@ export function licenseRequestsRepository(knex: Knex): LicenseRequestsRepository
     async listOpen(accountId) {
       const rows = await requests().where({ account_id: accountId, status: 'open' }).orderBy([{ column: 'created_at' }, { column: 'id' }]);
       return rows.map(toRequest);
+    },
+
+    async get(id) {
+      const row = await requests().where({ id }).first();
+      return row ? toRequest(row) : null;
+    },
+
+    async list(accountId, status) {
+      const q = requests().where({ account_id: accountId });
+      if (status) q.andWhere({ status });
+      return (await q.orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }])).map(toRequest);
+    },
+
+    async findOpenForUser(userId) {
+      const row = await requests().where({ user_id: userId, status: 'open' }).first();
+      return row ? toRequest(row) : null;
     },
 
     async decide(id, status, by, now) {

@@ -1,7 +1,8 @@
 // Team memberships and where each came from.
 import type { Knex } from 'knex';
 
-export type MembershipSource = 'jit' | 'scim' | 'admin' | 'group' | 'invitation';
+/** scim-group: the user is a member of a SCIM group mapped to the team. */
+export type MembershipSource = 'jit' | 'scim' | 'admin' | 'group' | 'invitation' | 'scim-group';
 
 export interface Membership {
   userId: string;

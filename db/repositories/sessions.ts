@@ -25,6 +25,8 @@ export interface SessionsRepository {
   delete(idHash: string): Promise<boolean>;
   /** Logs the user out everywhere; returns how many sessions ended. */
   deleteForUser(userId: string): Promise<number>;
+  /** Merges `change` into the data of every session of the user (e.g. a new license); returns how many. */
+  updateDataForUser(userId: string, change: SessionData): Promise<number>;
   /** Deletes sessions past their absolute end or idle for idleTimeoutMs or more; returns how many. */
   deleteExpired(now: number, idleTimeoutMs: number): Promise<number>;
 }
@@ -81,6 +83,15 @@ export function sessionsRepository(knex: Knex): SessionsRepository {
 
     async deleteForUser(userId) {
       return sessions().where({ user_id: userId }).delete();
+    },
+
+    async updateDataForUser(userId, change) {
+      const rows = await sessions().where({ user_id: userId }).select('id_hash', 'data');
+      for (const r of rows) {
+        const data = r.data === null ? {} : (JSON.parse(r.data) as SessionData);
+        await sessions().where({ id_hash: r.id_hash }).update({ data: JSON.stringify({ ...data, ...change }) });
+      }
+      return rows.length;
     },
 
     async deleteExpired(now, idleTimeoutMs) {

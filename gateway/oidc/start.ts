@@ -21,7 +21,6 @@ export async function startOidcLogin(runtime: Runtime, clients: OidcClients, ctx
   const nonce = client.randomNonce();
   const codeVerifier = client.randomPKCECodeVerifier();
   const loginHint = loginHintOf(ctx.query.login_hint);
-  await runtime.repos.oidc.deleteExpired(now);
   await runtime.repos.oidc.create({
     stateHash: hashState(state),
     connectionId: settings.connectionId,

@@ -2,6 +2,7 @@
 // with the signed-in user's identity attached; without a session, to the login page.
 import type { Middleware } from 'koa';
 import type { ActiveSession } from '../identity.js';
+import { timeProxyRequest } from '../metrics.js';
 import type { Runtime } from '../runtime.js';
 import { exchange } from './exchange.js';
 import { upstreamRequestHeaders } from './forward-headers.js';
@@ -33,6 +34,7 @@ export function proxyMiddleware(runtime: Runtime, { upstream }: ProxyOptions): M
     const headers = upstreamRequestHeaders(req, target.forwarded, upstream.identity.for(session, gateway.publicUrl, gateway.upstreamUrl));
     const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
     ctx.respond = false;
+    const timed = timeProxyRequest();
     const outcome = await exchange(
       upstream.agent,
       {
@@ -46,6 +48,7 @@ export function proxyMiddleware(runtime: Runtime, { upstream }: ProxyOptions): M
       },
       res,
     );
+    timed(outcome.kind);
     if (outcome.kind === 'completed' || outcome.kind === 'client-gone') return;
     const reason: RefusalReason = upstreamFailure(outcome.error);
     runtime.log.warn({ reason, code: errorCode(outcome.error), method: ctx.method, path: ctx.path, responseStarted: outcome.kind === 'failed-after-response' }, 'upstream request failed');

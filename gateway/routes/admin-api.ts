@@ -1,27 +1,17 @@
 // /admin/api: invitations, board-guest invitations, access requests, users'
-// licenses. JSON in and out; an admin token or an admin's session (see admin-auth).
+// licenses and team membership (license requests: admin-requests.ts; reports and
+// the audit log: admin-reports.ts). JSON in and out; an admin token or an admin's session (see admin-auth).
 import Router from '@koa/router';
-import parseBody from 'co-body';
 import type { Context } from 'koa';
 import type { Account } from '../../policies/model.js';
 import { LICENSES, type License } from '../../policies/schema.js';
 import { decideAccessRequest } from '../access-requests.js';
-import { adminAccount, requireAdmin, type Admin } from '../admin-auth.js';
+import { requireAdmin, type Admin } from '../admin-auth.js';
 import { invite, resendInvitation, type InvitationOutcome } from '../invitations.js';
 import { changeLicense, deactivateUser, removeUser, type ChangeResult } from '../licenses.js';
 import type { Runtime } from '../runtime.js';
-
-type Body = Record<string, unknown>;
-
-const readJson = async (ctx: Context): Promise<Body> => {
-  const body = (await parseBody.json(ctx, { limit: '64kb', strict: true })) as unknown;
-  return body && typeof body === 'object' && !Array.isArray(body) ? (body as Body) : {};
-};
-
-function fail(ctx: Context, status: number, error: string, message: string): void {
-  ctx.status = status;
-  ctx.body = { error, message };
-}
+import { accountOrFail, audit as recordAudit, fail, readJson } from './admin-helpers.js';
+import { userFilter } from './user-filter.js';
 
 export function adminApiRoutes(runtime: Runtime): Router {
   const router = new Router({ prefix: '/admin/api' });
@@ -29,18 +19,15 @@ export function adminApiRoutes(runtime: Runtime): Router {
   const actor = (ctx: Context) => (ctx.state.admin as Admin).actor;
 
   /** The account the request acts on, or a 404/400 already answered. */
-  const account = (ctx: Context, named: unknown): Account | undefined => {
-    const found = adminAccount(runtime, ctx, named);
-    if (!found) fail(ctx, named === undefined ? 400 : 404, 'unknown-account', named === undefined ? 'name the account (field or query "account")' : `no account ${String(named)} for you`);
-    return found;
-  };
+  const account = (ctx: Context, named: unknown): Account | undefined => accountOrFail(runtime, ctx, named);
   const respond = (ctx: Context, outcome: InvitationOutcome | ChangeResult, okStatus = 200) => {
     if (!outcome.ok) return fail(ctx, outcome.status, outcome.error, outcome.message);
     ctx.status = 'created' in outcome && outcome.created ? 201 : okStatus;
-    ctx.body = 'invitation' in outcome ? { invitation: outcome.invitation } : { license: outcome.license };
+    ctx.body = 'invitation' in outcome ? { invitation: outcome.invitation, ...(outcome.mailed === undefined ? {} : { mailed: outcome.mailed }) } : { license: outcome.license };
   };
-  const audit = (ctx: Context, action: string, fields: Record<string, unknown>) =>
-    runtime.log.info({ reason: 'admin-action', action, actor: actor(ctx), ...fields }, 'admin action');
+  /** Into the audit log: the account, the user, invitation or request acted on, and the rest as details. */
+  const audit = (ctx: Context, action: string, { account: accountId, ...details }: { account: string } & Record<string, unknown>) =>
+    recordAudit(runtime, ctx, { action, accountId, target: String(details.user ?? details.invitation ?? details.request ?? '') || null, details });
 
   router.get('/invitations', async (ctx) => {
     const a = account(ctx, ctx.query.account);
@@ -54,7 +41,7 @@ export function adminApiRoutes(runtime: Runtime): Router {
     const license = body.license;
     if (license !== undefined && !LICENSES.includes(license as License)) return fail(ctx, 400, 'invalid-license', `license must be one of ${LICENSES.join(', ')}`);
     const outcome = await invite(runtime, a, { email: String(body.email ?? ''), kind: 'admin', teamId: body.team as string | undefined, license: license as License | undefined, invitedBy: actor(ctx) });
-    if (outcome.ok) audit(ctx, 'invite', { account: a.id, invitation: outcome.invitation.id, created: outcome.created });
+    if (outcome.ok) await audit(ctx, 'invite', { account: a.id, invitation: outcome.invitation.id, created: outcome.created });
     respond(ctx, outcome);
   });
 
@@ -64,7 +51,7 @@ export function adminApiRoutes(runtime: Runtime): Router {
     if (!found) return fail(ctx, 404, 'not-found', 'no such invitation');
     if (!a) return;
     const outcome = await resendInvitation(runtime, a, found.id);
-    if (outcome.ok) audit(ctx, 'resend-invitation', { account: a.id, invitation: found.id });
+    if (outcome.ok) await audit(ctx, 'resend-invitation', { account: a.id, invitation: found.id });
     respond(ctx, outcome);
   });
 
@@ -73,7 +60,7 @@ export function adminApiRoutes(runtime: Runtime): Router {
     if (!found) return fail(ctx, 404, 'not-found', 'no such invitation');
     if (!account(ctx, found.accountId)) return;
     if (!(await runtime.repos.invitations.revoke(found.id))) return fail(ctx, 409, 'not-pending', `the invitation is ${found.status}`);
-    audit(ctx, 'revoke-invitation', { account: found.accountId, invitation: found.id });
+    await audit(ctx, 'revoke-invitation', { account: found.accountId, invitation: found.id });
     ctx.status = 204;
   });
 
@@ -82,7 +69,7 @@ export function adminApiRoutes(runtime: Runtime): Router {
     const a = account(ctx, body.account);
     if (!a) return;
     const outcome = await invite(runtime, a, { email: String(body.email ?? ''), kind: 'guest', invitedBy: actor(ctx) });
-    if (outcome.ok) audit(ctx, 'record-guest-invitation', { account: a.id, invitation: outcome.invitation.id });
+    if (outcome.ok) await audit(ctx, 'record-guest-invitation', { account: a.id, invitation: outcome.invitation.id });
     respond(ctx, outcome);
   });
 
@@ -100,7 +87,7 @@ export function adminApiRoutes(runtime: Runtime): Router {
       if (!a) return;
       const decided = await decideAccessRequest(runtime, a, found.id, verb === 'approve', actor(ctx));
       if (!decided.ok) return fail(ctx, decided.status, decided.error, decided.message);
-      audit(ctx, `${verb}-access-request`, { account: a.id, request: found.id });
+      await audit(ctx, `${verb}-access-request`, { account: a.id, request: found.id });
       const result = decided.result;
       ctx.body = result?.ok ? { status: 'approved', user: result.user.id, license: result.license, reason: result.reason } : { status: 'denied' };
     });
@@ -109,10 +96,9 @@ export function adminApiRoutes(runtime: Runtime): Router {
   router.get('/users', async (ctx) => {
     const a = account(ctx, ctx.query.account);
     if (!a) return;
-    const users = await runtime.repos.users.listByAccount(a.id);
-    ctx.body = {
-      users: await Promise.all(users.map(async (u) => ({ ...u, license: (await runtime.repos.licenses.get(u.id))?.license ?? null }))),
-    };
+    const filter = userFilter(ctx.query, Date.now());
+    if (!filter.ok) return fail(ctx, 400, 'invalid-filter', filter.message);
+    ctx.body = { users: await runtime.repos.usage.listUsers(a.id, filter.filter) };
   });
 
   /** A user of the admin's account, or a 404 already answered. */
@@ -128,7 +114,7 @@ export function adminApiRoutes(runtime: Runtime): Router {
     const a = await userAccount(ctx);
     if (!a) return;
     const outcome = await changeLicense(runtime.repos, runtime.policies(), a, ctx.params.id, body.license as License, actor(ctx));
-    if (outcome.ok) audit(ctx, 'change-license', { account: a.id, user: ctx.params.id, license: body.license });
+    if (outcome.ok) await audit(ctx, 'change-license', { account: a.id, user: ctx.params.id, license: body.license });
     respond(ctx, outcome);
   });
 
@@ -136,7 +122,7 @@ export function adminApiRoutes(runtime: Runtime): Router {
     const a = await userAccount(ctx);
     if (!a) return;
     const outcome = await deactivateUser(runtime.repos, runtime.policies(), a, ctx.params.id, actor(ctx));
-    if (outcome.ok) audit(ctx, 'deactivate-user', { account: a.id, user: ctx.params.id });
+    if (outcome.ok) await audit(ctx, 'deactivate-user', { account: a.id, user: ctx.params.id });
     respond(ctx, outcome);
   });
 
@@ -145,7 +131,35 @@ export function adminApiRoutes(runtime: Runtime): Router {
     if (!a) return;
     const outcome = await removeUser(runtime.repos, runtime.policies(), a, ctx.params.id, actor(ctx));
     if (!outcome.ok) return respond(ctx, outcome);
-    audit(ctx, 'remove-user', { account: a.id, user: ctx.params.id });
+    await audit(ctx, 'remove-user', { account: a.id, user: ctx.params.id });
+    ctx.status = 204;
+  });
+
+  // Team membership, by hand: an admin adds a user to a team of the account, or removes them.
+  /** The user's teams, also written into their live sessions (the upstream's X-Doorman-Teams). */
+  const refreshTeams = async (userId: string) => {
+    const teams = (await runtime.repos.memberships.listForUser(userId)).map((m) => m.teamId);
+    await runtime.repos.sessions.updateDataForUser(userId, { teams });
+    return teams;
+  };
+  router.post('/users/:id/teams', async (ctx) => {
+    const body = await readJson(ctx);
+    const a = await userAccount(ctx);
+    if (!a) return;
+    const team = a.teams.find((t) => t.id === body.team);
+    if (!team) return fail(ctx, 400, 'unknown-team', `team must be one of ${a.teams.map((t) => t.id).join(', ')}`);
+    const added = await runtime.repos.memberships.add({ userId: ctx.params.id, accountId: a.id, teamId: team.id, source: 'admin', createdAt: Date.now() });
+    if (added) await audit(ctx, 'add-team-member', { account: a.id, user: ctx.params.id, team: team.id });
+    ctx.status = added ? 201 : 200;
+    ctx.body = { teams: await refreshTeams(ctx.params.id) };
+  });
+
+  router.delete('/users/:id/teams/:team', async (ctx) => {
+    const a = await userAccount(ctx);
+    if (!a) return;
+    if (!(await runtime.repos.memberships.remove(ctx.params.id, ctx.params.team))) return fail(ctx, 404, 'not-a-member', `the user is not in team ${ctx.params.team}`);
+    await refreshTeams(ctx.params.id);
+    await audit(ctx, 'remove-team-member', { account: a.id, user: ctx.params.id, team: ctx.params.team });
     ctx.status = 204;
   });
 

@@ -16,8 +16,14 @@ export function healthRoutes(runtime: Runtime): Router {
         return 'unreachable' as const;
       });
     const policies = runtime.policies();
+    // A refused reload leaves the gateway ready (the last good policies serve) but degraded.
+    const failed = runtime.reloadStatus?.().failed ?? null;
     ctx.status = database === 'ok' ? 200 : 503;
-    ctx.body = { status: database === 'ok' ? 'ready' : 'not-ready', database, policies: { version: policies.version, accounts: policies.accounts.length } };
+    ctx.body = {
+      status: database !== 'ok' ? 'not-ready' : failed ? 'degraded' : 'ready',
+      database,
+      policies: { version: policies.version, accounts: policies.accounts.length, ...(failed && { reload: { ...failed, at: new Date(failed.at).toISOString() } }) },
+    };
   });
   return router;
 }

@@ -35,7 +35,6 @@ export function samlRoutes(runtime: Runtime): Router {
     const c = await samlConnection(runtime.policies(), id);
     const returnTo = safeReturnTo(ctx.query.return_to, runtime.policies().gateway.publicUrl);
     const hint = typeof ctx.query.login_hint === 'string' && ctx.query.login_hint.length <= 256 ? { login_hint: ctx.query.login_hint } : undefined;
-    await runtime.repos.saml.deleteExpired(Date.now());
     ctx.redirect(await nodeSaml(c, requestStore(runtime, c.id, returnTo)).getAuthorizeUrlAsync('', undefined, { additionalParams: hint }));
   }));
 

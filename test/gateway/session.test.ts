@@ -1,48 +1,26 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createRepositories, openDatabase, type Database } from '../../db/index.js';
+import { createRepositories, type Database } from '../../db/index.js';
 import { Client } from '../helpers/browser-ish.js';
-import { serve, type Served } from '../helpers/cli.js';
-import { testAccount, writePolicies } from '../helpers/policies.js';
+import type { Served } from '../helpers/cli.js';
+import { PUBLIC, startMailGateway, type MailGateway } from '../helpers/mail-gateway.js';
+import { testAccount } from '../helpers/policies.js';
 import { signInByEmail } from '../helpers/signin.js';
-import { startMailSink, type MailSink } from '../helpers/smtp.js';
+import type { MailSink } from '../helpers/smtp.js';
 
-const PUBLIC = 'http://gateway.test';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('sessions', function () {
   this.timeout(30_000);
-  let tmp: string;
-  let mail: MailSink;
+  let env: MailGateway;
   let gw: Served;
   let db: Database;
+  let mail: MailSink;
 
   before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'doorman-session-'));
-    mail = await startMailSink();
-    const policies = writePolicies(
-      {
-        public_url: PUBLIC,
-        upstream_url: 'http://127.0.0.1:9',
-        smtp: { url: mail.url, from: 'doorman@gateway.test' },
-        session: { idle_timeout: '2s', absolute_timeout: '4s' },
-        rate_limits: { signup: { per_address: 50, per_client: 500 } },
-      },
-      [testAccount('acme', 'acme.test')],
-    );
-    const dbUrl = `sqlite:${join(tmp, 'gw.sqlite')}`;
-    gw = await serve(['--policies', policies, '--db', dbUrl]);
-    db = await openDatabase(dbUrl);
+    env = await startMailGateway({ session: { idle_timeout: '2s', absolute_timeout: '4s' }, rate_limits: { signup: { per_address: 50, per_client: 500 } } }, [testAccount('acme', 'acme.test')]);
+    ({ gw, db, mail } = env);
   });
-
-  after(async () => {
-    await gw?.stop();
-    await db?.close();
-    await mail?.close();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  after(() => env?.close());
 
   const signedIn = async (email: string) => {
     const c = new Client(gw.url, PUBLIC);
@@ -123,5 +101,23 @@ describe('sessions', function () {
     expect(await createRepositories(db.knex).sessions.deleteForUser(user.id)).to.equal(2);
     expect((await laptop.request('/me')).status).to.equal(401);
     expect((await phone.request('/me')).status).to.equal(401);
+  });
+});
+
+describe('sessions behind TLS', function () {
+  this.timeout(30_000);
+  it('marks the cookie Secure when the public URL is https, though the gateway itself speaks plain HTTP', async () => {
+    const env = await startMailGateway({ public_url: 'https://gateway.test' }, [testAccount('acme', 'acme.test')]);
+    try {
+      const c = new Client(env.gw.url, 'https://gateway.test');
+      const done = await signInByEmail(c, env.mail, 'tls@acme.test');
+      expect(done.headers.getSetCookie().find((h) => h.startsWith('doorman_session='))).to.match(/; secure/i).and.match(/httponly/i);
+      // A stale cookie is cleared, not a 500.
+      const stale = new Client(env.gw.url, 'https://gateway.test');
+      stale.cookies.set('doorman_session', 'not-a-session');
+      expect((await stale.request('/me')).status).to.equal(401);
+    } finally {
+      await env.close();
+    }
   });
 });

@@ -1,27 +1,21 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase, type Database } from '../../db/index.js';
+import type { Database } from '../../db/index.js';
 import { Client } from '../helpers/browser-ish.js';
-import { serve, type Served } from '../helpers/cli.js';
-import { testAccount, writePolicies } from '../helpers/policies.js';
-import { linkIn, startMailSink, type MailSink } from '../helpers/smtp.js';
-
-const PUBLIC = 'http://gateway.test';
+import type { Served } from '../helpers/cli.js';
+import { PUBLIC, startMailGateway, type MailGateway } from '../helpers/mail-gateway.js';
+import { testAccount } from '../helpers/policies.js';
+import { linkIn, type MailSink } from '../helpers/smtp.js';
 
 describe('email sign-up and home-realm discovery', function () {
   this.timeout(30_000);
-  let tmp: string;
-  let mail: MailSink;
+  let env: MailGateway;
   let gw: Served;
   let db: Database;
+  let mail: MailSink;
 
   before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'doorman-signup-'));
-    mail = await startMailSink();
-    const policies = writePolicies(
-      { public_url: PUBLIC, upstream_url: 'http://127.0.0.1:9', smtp: { url: mail.url, from: 'Doorman <doorman@gateway.test>' }, rate_limits: { signup: { per_address: 3, per_client: 100 } } },
+    env = await startMailGateway(
+      { rate_limits: { signup: { per_address: 3, per_client: 100 } } },
       [
         testAccount('acme', 'acme.test', {
           domains: [
@@ -38,17 +32,9 @@ describe('email sign-up and home-realm discovery', function () {
         }),
       ],
     );
-    const dbUrl = `sqlite:${join(tmp, 'gw.sqlite')}`;
-    gw = await serve(['--policies', policies, '--db', dbUrl]);
-    db = await openDatabase(dbUrl);
+    ({ gw, db, mail } = env);
   });
-
-  after(async () => {
-    await gw?.stop();
-    await db?.close();
-    await mail?.close();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  after(() => env?.close());
 
   const client = () => new Client(gw.url, PUBLIC);
   const count = async (table: string) => Number((await db.knex(table).count({ n: '*' }))[0].n);

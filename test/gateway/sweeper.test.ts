@@ -28,7 +28,15 @@ describe('sweeper', () => {
       await t.repos.rateLimits.hit('old', 1000, NOW - policies.gateway.rateLimits.signup.windowMs - 1);
       await t.repos.rateLimits.hit('new', 1000, NOW);
 
-      expect(await sweepExpired(runtime, NOW)).to.deep.equal({ sessions: 2, signupTokens: 1, rateLimits: 1 });
+      await t.repos.saml.claimAssertion('acme-okta', '_old', NOW);
+      await t.repos.saml.claimAssertion('acme-okta', '_live', NOW + 1);
+      const login = { connectionId: 'globex-entra', nonce: 'n', codeVerifier: 'v', returnTo: '/', loginHint: null, createdAt: NOW - 10 };
+      await t.repos.oidc.create({ ...login, stateHash: 'old', expiresAt: NOW });
+      await t.repos.oidc.create({ ...login, stateHash: 'new', expiresAt: NOW + 1 });
+
+      expect(await sweepExpired(runtime, NOW)).to.deep.equal({ sessions: 2, signupTokens: 1, samlRequestsAndAssertions: 1, oidcLogins: 1, rateLimits: 1 });
+      expect(await t.repos.saml.claimAssertion('acme-okta', '_live', NOW + 1)).to.equal(false);
+      expect(await t.repos.oidc.consume('new', NOW)).to.not.equal(null);
       expect(await t.repos.sessions.find('live')).to.not.equal(null);
       expect(await t.repos.signupTokens.isLive('new', NOW)).to.equal(true);
     });

@@ -1,4 +1,6 @@
 // fetch with a cookie jar and manual redirects: a browser's HTTP, minus the browser.
+import { rememberSecret } from './secrets.js';
+
 export class Client {
   readonly cookies = new Map<string, string>();
 
@@ -24,7 +26,10 @@ export class Client {
       const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
       const expired = attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a)) || value === '';
       if (expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
+      else {
+        this.cookies.set(name, value);
+        rememberSecret(value);
+      }
     }
     return res;
   }

@@ -2,6 +2,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { rememberSecretEnv, servedLogs } from './secrets.js';
+
+/** Start-up under a loaded CI machine, with a cold compile cache, can take a while. */
+const START_TIMEOUT_MS = 45_000;
 
 export const BIN = new URL('../../bin/doorman.js', import.meta.url).pathname;
 
@@ -39,16 +43,26 @@ export async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promis
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
+  servedLogs.push(logs);
+  rememberSecretEnv(env);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  let timer: NodeJS.Timeout | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       logs.push(line);
+      // Anything that is not a JSON log line (a library printing on its own) is kept but not parsed.
+      if (!line.startsWith('{')) return;
       const entry = JSON.parse(line) as { msg?: string; url?: string };
       if (entry.msg === 'doorman listening' && entry.url) resolve(entry.url);
     });
     child.once('exit', (code) => reject(new Error(`doorman serve exited with ${code}: ${stderr}`)));
-  });
+    // A gateway that never says it listens is a failure with its output, not a hung suite.
+    timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`doorman serve did not start within ${START_TIMEOUT_MS} ms: ${stderr}\n${logs.join('\n')}`));
+    }, START_TIMEOUT_MS);
+  }).finally(() => clearTimeout(timer));
   return {
     url,
     child,
@@ -56,7 +70,7 @@ export async function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promis
     async waitForLog(match, timeoutMs = 3000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const found = logs.map((l) => JSON.parse(l) as LogEntry).find(match);
+        const found = logs.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogEntry).find(match);
         if (found) return found;
         if (Date.now() > deadline) throw new Error('no such log line');
         await new Promise((r) => setTimeout(r, 25));

@@ -2,6 +2,7 @@
 // straight into the database the gateway uses, as a completed login would leave them.
 import { createHash, randomBytes } from 'node:crypto';
 import type { License, Repos } from '../../db/index.js';
+import { rememberSecret } from './secrets.js';
 
 export interface TestUser {
   accountId: string;
@@ -30,6 +31,7 @@ export async function createTestSession(repos: Repos, user: TestUser, now = Date
   for (const teamId of teams) await repos.memberships.add({ userId: created.id, accountId, teamId, source: 'admin', createdAt: now });
 
   const cookie = randomBytes(32).toString('base64url');
+  rememberSecret(cookie);
   const idHash = createHash('sha256').update(cookie).digest('hex');
   // The payload gateway/session.ts keeps with each session.
   const data = { email, name, license, teams, groups: [], restricted, connectionId: null };

@@ -9,7 +9,8 @@ import { ENTRA_ORIGIN, startHostileOp, type HostileOp, type TokenShape } from '.
 const ENTRA_FETCH = fileURLToPath(new URL('./helpers/entra-fetch.ts', import.meta.url));
 
 describe('oidc hostile provider', function () {
-  this.timeout(30_000);
+  // The gateway here starts with a second loader (tsx for the fetch preload): slower on a loaded machine.
+  this.timeout(60_000);
   let hostile: HostileOp;
   let entra: HostileOp;
   let gw: TestGateway;

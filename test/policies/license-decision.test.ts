@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { decideLicense, ROUTES, type Decision, type DecisionFacts } from '../../policies/license-decision.js';
+import { decideLicense, DECISION_ROUTES, type Decision, type DecisionFacts } from '../../policies/license-decision.js';
 
 const standard = { program: 'standard', defaultLicense: null } as const;
 const flpRestricted = { program: 'flexible', defaultLicense: 'free_restricted' } as const;
@@ -37,6 +37,12 @@ const rows: Row[] = [
     { ok: false, refusal: 'license-not-offered', message: 'the standard program offers only full; free needs the flexible program' }],
   ['admin chooses free_restricted under standard: refused', { route: 'admin-invitation', licensing: standard, freeFullSeats: 5, adminChoice: 'free_restricted' },
     { ok: false, refusal: 'license-not-offered', message: 'the standard program offers only full; free_restricted needs the flexible program' }],
+  // An approved request for Full: Full while a seat is free, under either program; never a downgrade.
+  ['license request approved, standard, seat free -> full', { route: 'license-request', licensing: standard, freeFullSeats: 1 }, ok('full', 'request-approved')],
+  ['license request approved, flexible, seat free -> full', { route: 'license-request', licensing: flpRestricted, freeFullSeats: 2 }, ok('full', 'request-approved')],
+  ['license request approved with no seat left: refused', { route: 'license-request', licensing: flpFree, freeFullSeats: 0 },
+    { ok: false, refusal: 'no-full-seat-left', message: 'no Full seat is left: free a seat or buy more before approving' }],
+  ['license request ignores the guest exception', { route: 'license-request', licensing: flpRestricted, freeFullSeats: 1, invitedAsGuest: true }, ok('full', 'request-approved')],
   ['admin invitation ignores the guest exception', { route: 'admin-invitation', licensing: flpRestricted, freeFullSeats: 0, adminChoice: 'free_restricted', invitedAsGuest: true }, ok('free_restricted', 'admin-chose')],
 ];
 
@@ -46,7 +52,7 @@ describe('license decision', () => {
   }
 
   it('covers every route', () => {
-    expect(new Set(rows.map(([, facts]) => facts.route))).to.deep.equal(new Set(ROUTES));
+    expect(new Set(rows.map(([, facts]) => facts.route))).to.deep.equal(new Set(DECISION_ROUTES));
   });
 
   it('refuses misuse with a TypeError naming the option', () => {

@@ -87,3 +87,23 @@ describe('provisioning service', () => {
     });
   });
 });
+
+describe('provisioning service, one person by two ways at once', () => {
+  forEachEngine((t) => {
+    it('ends up as one user with both logins linked, one decision, one seat', async () => {
+      await t.repos.accounts.sync(policies.accounts.map(toSnapshot), policies.version, NOW);
+      const base = { account: acme, teamId: 'everyone', email: 'twice@acme.com', name: 'Twice' };
+      const results = await Promise.all([
+        provisionUser(t.repos, policies, { ...base, route: 'jit', identity: { connectionId: 'acme-okta', issuer: 'http://www.okta.com/exk1acme', subject: '00u-twice' } }, NOW),
+        provisionUser(t.repos, policies, { ...base, route: 'domain-control', identity: { connectionId: 'email', issuer: 'doorman:email', subject: 'twice@acme.com' } }, NOW),
+      ]);
+      const users = results.map((r) => (r.ok ? r.user.id : r.refusal));
+      expect(users[0]).to.equal(users[1]);
+      expect(results.filter((r) => r.ok && r.created)).to.have.length(1);
+      expect((await t.repos.identities.listForUser(users[0])).map((i) => i.issuer).sort()).to.deep.equal(['doorman:email', 'http://www.okta.com/exk1acme']);
+      expect(await t.repos.users.countByAccount('acme')).to.equal(1);
+      expect((await t.repos.seats.usage('acme')).used).to.equal(1);
+      expect(await t.repos.decisions.listForAccount('acme')).to.have.length(1);
+    });
+  });
+});

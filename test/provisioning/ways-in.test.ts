@@ -2,35 +2,27 @@
 // invitation mails, the admin API, a real gateway process and its database.
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase, type Database } from '../../db/index.js';
+import type { Database } from '../../db/index.js';
 import { Client } from '../helpers/browser-ish.js';
-import { serve, type Served } from '../helpers/cli.js';
-import { testAccount, writePolicies } from '../helpers/policies.js';
+import type { Served } from '../helpers/cli.js';
+import { PUBLIC, startMailGateway, type MailGateway } from '../helpers/mail-gateway.js';
+import { testAccount } from '../helpers/policies.js';
 import { signInByEmail } from '../helpers/signin.js';
-import { startMailSink, type MailSink, type ReceivedMail } from '../helpers/smtp.js';
+import type { MailSink, ReceivedMail } from '../helpers/smtp.js';
 
-const PUBLIC = 'http://gateway.test';
 const ADMIN_TOKEN = 'admin-token-for-the-provisioning-tests';
 const verified = (name: string, control: string) => ({ name, control, verification: { method: 'manual', verified: true } });
 
 describe('provisioning through the ways in', function () {
   this.timeout(60_000);
-  let tmp: string;
-  let mail: MailSink;
+  let env: MailGateway;
   let gw: Served;
   let db: Database;
+  let mail: MailSink;
 
   before(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'doorman-provisioning-'));
-    mail = await startMailSink();
-    const policies = writePolicies(
+    env = await startMailGateway(
       {
-        public_url: PUBLIC,
-        upstream_url: 'http://127.0.0.1:9',
-        smtp: { url: mail.url, from: 'doorman@gateway.test' },
         admin_tokens: [{ name: 'tests', sha256: createHash('sha256').update(ADMIN_TOKEN).digest('hex') }],
         rate_limits: { signup: { per_address: 50, per_client: 1000 } },
       },
@@ -52,17 +44,9 @@ describe('provisioning through the ways in', function () {
         }),
       ],
     );
-    const dbUrl = `sqlite:${join(tmp, 'gw.sqlite')}`;
-    gw = await serve(['--policies', policies, '--db', dbUrl]);
-    db = await openDatabase(dbUrl);
+    ({ gw, db, mail } = env);
   });
-
-  after(async () => {
-    await gw?.stop();
-    await db?.close();
-    await mail?.close();
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  after(() => env?.close());
 
   const browser = () => new Client(gw.url, PUBLIC);
   const admin = (method: string, path: string, body?: unknown) =>

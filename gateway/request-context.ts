@@ -1,0 +1,43 @@
+// One id per request, carried by every log line written while the request runs
+// (AsyncLocalStorage + the logger's mixin), sent back as X-Request-Id and
+// closed by one access-log line: method, route, status, duration.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { Middleware } from 'koa';
+import type { Runtime } from './runtime.js';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+/** An incoming id is kept only when it is short and plain; anything else is replaced. */
+const SANE_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+/** Probes scraped every few seconds: their access lines are debug. */
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+const store = new AsyncLocalStorage<{ requestId: string }>();
+
+/** The fields the logger adds to every line: the current request's id, if any. */
+export const requestLogFields = (): { requestId?: string } => store.getStore() ?? {};
+
+export function requestContext(runtime: Runtime): Middleware {
+  return async (ctx, next) => {
+    const incoming = ctx.get(REQUEST_ID_HEADER);
+    const requestId = SANE_ID.test(incoming) ? incoming : randomUUID();
+    ctx.set('X-Request-Id', requestId);
+    // The proxy forwards the request's own headers: the upstream sees the same id.
+    ctx.req.headers[REQUEST_ID_HEADER] = requestId;
+    const started = performance.now();
+    await store.run({ requestId }, async () => {
+      let failed = false;
+      try {
+        await next();
+      } catch (err) {
+        failed = true;
+        throw err;
+      } finally {
+        const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? (ctx.respond === false ? 'proxy' : 'unmatched');
+        const level = QUIET_ROUTES.has(route) ? 'debug' : 'info';
+        runtime.log[level]({ method: ctx.method, route, path: ctx.path, status: failed ? 500 : ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+      }
+    });
+  };
+}
