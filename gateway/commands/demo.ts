@@ -11,6 +11,8 @@ export const DEMO_POLICIES = fileURLToPath(new URL('../../fixtures/demo/policies
 const GATEWAY = 'http://localhost:8080';
 
 export async function demoCommand(): Promise<number> {
+  // Readable logs for a person at a terminal, unless asked otherwise.
+  process.env.DOORMAN_LOG_PRETTY ??= '1';
   const upstream = await startDemoApp(3000);
   const idp = await startDemoIdp({ port: 8081, trustedSp: `${GATEWAY}/` });
   const op = await startDemoOp(GATEWAY);

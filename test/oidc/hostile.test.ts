@@ -6,11 +6,10 @@ import { Browser } from './helpers/browser.js';
 import { freePort, oidcConnection, startGateway, type TestGateway } from './helpers/gateway.js';
 import { ENTRA_ORIGIN, startHostileOp, type HostileOp, type TokenShape } from './helpers/hostile-op.js';
 
-const ENTRA_FETCH = fileURLToPath(new URL('./helpers/entra-fetch.ts', import.meta.url));
+const ENTRA_FETCH = fileURLToPath(new URL('./helpers/entra-fetch.mjs', import.meta.url));
 
 describe('oidc hostile provider', function () {
-  // The gateway here starts with a second loader (tsx for the fetch preload): slower on a loaded machine.
-  this.timeout(60_000);
+  this.timeout(30_000);
   let hostile: HostileOp;
   let entra: HostileOp;
   let gw: TestGateway;
@@ -25,7 +24,7 @@ describe('oidc hostile provider', function () {
         oidcConnection({ id: 'entra', issuer: entra.issuer, oidc: { allowed_tenants: ['tenant-a'] } }),
         oidcConnection({ id: 'entra-any', issuer: entra.issuer }),
       ],
-      { NODE_OPTIONS: `--import tsx --import ${ENTRA_FETCH}`, DOORMAN_TEST_ENTRA_ORIGIN: entra.origin },
+      { NODE_OPTIONS: `--import ${ENTRA_FETCH}`, DOORMAN_TEST_ENTRA_ORIGIN: entra.origin },
     );
   });
   after(async function () {

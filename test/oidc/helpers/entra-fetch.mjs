@@ -1,4 +1,5 @@
-// Loaded into the gateway process under test (NODE_OPTIONS --import): requests to
+// Loaded into the gateway process under test (NODE_OPTIONS --import; plain JS, so no
+// second TypeScript loader is needed in that process): requests to
 // Entra ID go to the local hostile provider instead, so that openid-client's Entra
 // multi-tenant handling runs exactly as it would against login.microsoftonline.com.
 const target = process.env.DOORMAN_TEST_ENTRA_ORIGIN;
