@@ -121,3 +121,20 @@ describe('email sign-up and home-realm discovery', function () {
     });
   }
 });
+
+describe('email sign-up rate limit per client', function () {
+  this.timeout(30_000);
+  it('refuses a client over its limit with 429, whatever the addresses', async () => {
+    const env = await startMailGateway({ rate_limits: { signup: { per_address: 50, per_client: 2 } } }, [testAccount('acme', 'acme.test')]);
+    try {
+      const statuses: number[] = [];
+      for (const email of ['one@acme.test', 'two@acme.test', 'three@acme.test']) {
+        statuses.push((await new Client(env.gw.url, PUBLIC).request('/sso/login', { form: { email } })).status);
+      }
+      expect(statuses).to.deep.equal([200, 200, 429]);
+      expect(env.mail.messages.map((m) => m.to[0])).to.deep.equal(['one@acme.test', 'two@acme.test']);
+    } finally {
+      await env.close();
+    }
+  });
+});
