@@ -3,23 +3,21 @@
 // approves the request with the keyboard and sees the user's license change. A
 // screenshot of each page is kept under test-artifacts/. Skipped with a message
 // where /usr/bin/chromium is missing, unless DOORMAN_TEST_REQUIRE_CHROMIUM=1.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startDemoApp } from '../../fixtures/demo-app/server.js';
+import { ARTIFACTS, chromiumOrSkip, launchChromium, type Browser } from '../helpers/chromium.js';
 import { startDemoIdp, type DemoIdpServer } from '../../fixtures/demo-idp/server.js';
 import { serve, type Served } from '../helpers/cli.js';
 import { testAccount, writePolicies } from '../helpers/policies.js';
 import { startMailSink, type MailSink } from '../helpers/smtp.js';
 import { freePort, samlConnection } from '../saml/helpers/gateway.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('admin console in chromium', function () {
   this.timeout(90_000);
@@ -28,16 +26,12 @@ describe('admin console in chromium', function () {
   let mail: MailSink;
   let gw: Served;
   let url: string;
+  let chrome: Browser;
   let browser: BrowserContext;
-  let profile: string;
   let tmp: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.DOORMAN_TEST_REQUIRE_CHROMIUM === '1') throw new Error(`${CHROMIUM} is missing and DOORMAN_TEST_REQUIRE_CHROMIUM=1`);
-      console.log(`    skipped: ${CHROMIUM} is missing (apt-get install -y chromium); .ci/run installs it and makes this test mandatory`);
-      return this.skip();
-    }
+    if (!chromiumOrSkip(this)) return;
     app = await startDemoApp(0);
     mail = await startMailSink();
     const port = await freePort();
@@ -61,18 +55,18 @@ describe('admin console in chromium', function () {
     );
     tmp = mkdtempSync(join(tmpdir(), 'doorman-console-'));
     gw = await serve(['--policies', policies, '--db', `sqlite:${join(tmp, 'gw.sqlite')}`, '--port', String(port)]);
-    profile = mkdtempSync(join(tmpdir(), 'doorman-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+    chrome = await launchChromium({ viewport: { width: 1280, height: 900 } });
+    browser = chrome.context;
     mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   after(async () => {
-    await browser?.close();
+    await chrome?.close();
     await gw?.stop();
     await idp?.close();
     await mail?.close();
     app?.close();
-    for (const dir of [profile, tmp]) if (dir) rmSync(dir, { recursive: true, force: true });
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   /** Home-realm discovery, then the demo IdP's login page as `email`. */

@@ -1,19 +1,15 @@
 // End to end in a real browser: Chromium -> gateway -> the demo OpenID provider's
 // sign-in page -> callback -> the demo app. Skipped with a message where
 // /usr/bin/chromium is missing, unless DOORMAN_TEST_REQUIRE_CHROMIUM=1 makes it mandatory.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { startDemoApp } from '../../fixtures/demo-app/server.js';
+import { chromiumOrSkip, launchChromium, type Browser } from '../helpers/chromium.js';
 import { DEMO_OIDC_CLIENT, DEMO_OIDC_CONNECTION, startDemoOp } from '../../fixtures/demo-op/server.js';
 import { freePort, oidcConnection, startGateway, type TestGateway } from './helpers/gateway.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('oidc in chromium', function () {
   this.timeout(60_000);
@@ -21,15 +17,11 @@ describe('oidc in chromium', function () {
   let op: Server;
   let opUrl: string;
   let gw: TestGateway;
+  let chrome: Browser;
   let browser: BrowserContext;
-  let profile: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.DOORMAN_TEST_REQUIRE_CHROMIUM === '1') throw new Error(`${CHROMIUM} is missing and DOORMAN_TEST_REQUIRE_CHROMIUM=1`);
-      console.log(`    skipped: ${CHROMIUM} is missing (apt-get install -y chromium); .ci/run installs it and makes this test mandatory`);
-      return this.skip();
-    }
+    if (!chromiumOrSkip(this)) return;
     app = await startDemoApp(0);
     const port = await freePort();
     const opPort = await freePort();
@@ -37,16 +29,15 @@ describe('oidc in chromium', function () {
     op = await startDemoOp(`http://127.0.0.1:${port}`, opPort);
     const { client_id, client_secret } = DEMO_OIDC_CLIENT;
     gw = await startGateway(port, [oidcConnection({ id: DEMO_OIDC_CONNECTION, issuer: opUrl, oidc: { client_id, client_secret } })], {}, `http://127.0.0.1:${(app.address() as AddressInfo).port}`);
-    profile = mkdtempSync(join(tmpdir(), 'doorman-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+    chrome = await launchChromium();
+    browser = chrome.context;
   });
   after(async () => {
-    await browser?.close();
+    await chrome?.close();
     await gw?.stop();
     op?.closeAllConnections();
     op?.close();
     app?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it("signs in through the provider's sign-in page and lands on the demo app showing the email", async () => {

@@ -2,50 +2,42 @@
 // ACS -> the demo app's page showing the user's email. Debian's chromium, driven by
 // playwright-core; skipped with a message where /usr/bin/chromium is missing, unless
 // DOORMAN_TEST_REQUIRE_CHROMIUM=1 (as .ci/run sets it) makes it mandatory.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { startDemoApp } from '../../fixtures/demo-app/server.js';
+import { ARTIFACTS, chromiumOrSkip, launchChromium, type Browser } from '../helpers/chromium.js';
 import { startDemoIdp, type DemoIdpServer } from '../../fixtures/demo-idp/server.js';
 import { freePort, samlConnection, startGateway, type TestGateway } from './helpers/gateway.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url).pathname;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('saml in chromium', function () {
   this.timeout(60_000);
   let app: Server;
   let idp: DemoIdpServer;
   let gw: TestGateway;
+  let chrome: Browser;
   let browser: BrowserContext;
-  let profile: string;
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.DOORMAN_TEST_REQUIRE_CHROMIUM === '1') throw new Error(`${CHROMIUM} is missing and DOORMAN_TEST_REQUIRE_CHROMIUM=1`);
-      console.log(`    skipped: ${CHROMIUM} is missing (apt-get install -y chromium); .ci/run installs it and makes this test mandatory`);
-      return this.skip();
-    }
+    if (!chromiumOrSkip(this)) return;
     app = await startDemoApp(0);
     const port = await freePort();
     idp = await startDemoIdp({ port: 0, trustedSp: `http://127.0.0.1:${port}/` });
     gw = await startGateway(port, [samlConnection('acme-saml', { entityId: idp.idp.entityId, ssoUrl: `${idp.url}/sso` })], {
       upstreamUrl: `http://127.0.0.1:${(app.address() as AddressInfo).port}`,
     });
-    profile = mkdtempSync(join(tmpdir(), 'doorman-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+    chrome = await launchChromium();
+    browser = chrome.context;
   });
   after(async () => {
-    await browser?.close();
+    await chrome?.close();
     await gw?.stop();
     await idp?.close();
     app?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('from an app page: home-realm discovery, the IdP login page, the ACS, then the demo app showing the email', async () => {
