@@ -1,23 +1,14 @@
 // A real `doorman serve` process for the OIDC tests, on a port chosen first so that the
 // providers' clients can register its callback URLs, and its SQLite file opened beside it.
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { openDatabase, type Database } from '../../../db/index.js';
 import { serve, type Served } from '../../helpers/cli.js';
 import { testAccount, writePolicies } from '../../helpers/policies.js';
 import { CLIENT_SECRET } from './op.js';
 
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort } from '../../helpers/ports.js';
 
 export interface OidcConnectionSpec {
   id: string;

@@ -1,8 +1,6 @@
 // A real `doorman serve` process with SAML connections to the test IdP, on a port
 // chosen first (the ACS URL is part of what the IdP signs), and its SQLite file.
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Database } from '../../../db/index.js';
@@ -12,14 +10,7 @@ import { testAccount, writePolicies } from '../../helpers/policies.js';
 export const fixture = (name: string): string => new URL(`../../../fixtures/${name}`, import.meta.url).pathname;
 export const pem = (name: string): string => readFileSync(fixture(name), 'utf8');
 
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort } from '../../helpers/ports.js';
 
 /** A SAML connection to the test IdP; `saml` adds or overrides keys of its saml block. */
 export const samlConnection = (id: string, idp: { entityId: string; ssoUrl: string }, saml: Record<string, unknown> = {}, more: Record<string, unknown> = {}) => ({
