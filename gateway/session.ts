@@ -14,16 +14,8 @@ export const ACTIVITY_WRITE_INTERVAL_MS = 5 * 60_000;
 
 export const hashSessionId = (value: string): string => createHash('sha256').update(value).digest('hex');
 
-interface SessionPayload {
-  email: string;
-  name: string | null;
-  license: string;
-  teams: string[];
-  groups: string[];
-  restricted: boolean;
-  connectionId: string | null;
-  saml?: NormalizedIdentity['saml'];
-}
+/** What a session row keeps beside its keys: the signed-in user as ActiveSession shows it. */
+type SessionPayload = Pick<ActiveSession, 'email' | 'name' | 'license' | 'teams' | 'groups' | 'restricted' | 'connectionId' | 'saml'>;
 
 /**
  * Sets (value) or clears (null) the session cookie: HttpOnly, SameSite=Lax, and Secure

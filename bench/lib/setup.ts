@@ -1,7 +1,5 @@
 // Shared setup: the run's settings, a policies folder for one account, free ports, a database.
-import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testAccount, writePolicies } from '../../test/helpers/policies.js';
@@ -17,14 +15,7 @@ export interface BenchConfig {
 export const ACCOUNT = 'acme';
 export const DOMAIN = 'acme.test';
 
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
+export { freePort } from '../../test/helpers/ports.js';
 
 /** A fresh SQLite file URL. */
 export const sqliteUrl = (): string => `sqlite:${join(mkdtempSync(join(tmpdir(), 'doorman-bench-db-')), 'gateway.sqlite')}`;
