@@ -1,6 +1,7 @@
 // The Koa application. The gateway's own routes, in one table, come before the
 // proxy, which takes every other path.
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
+import compose from 'koa-compose';
 import type Router from '@koa/router';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -22,7 +23,23 @@ import { sessionMiddleware } from './session.js';
 import type { Runtime } from './runtime.js';
 
 /** The gateway's routers, in order. Protocol adapters add theirs here. */
-const ROUTES: ((runtime: Runtime) => Router)[] = [healthRoutes, metricsRoutes, loginRoutes, invitationRoutes, meRoutes, adminApiRoutes, adminRequestRoutes, adminReportRoutes, adminConsoleRoutes, oidcRoutes, samlRoutes, scimRoutes];
+export const ROUTES: ((runtime: Runtime) => Router)[] = [healthRoutes, metricsRoutes, loginRoutes, invitationRoutes, meRoutes, adminApiRoutes, adminRequestRoutes, adminReportRoutes, adminConsoleRoutes, oidcRoutes, samlRoutes, scimRoutes];
+
+/**
+ * The paths the gateway's routes live under (a route's path is one of these or below one,
+ * segment by segment: /me and /me/..., never /media); every other path is the app's.
+ */
+export const GATEWAY_PATHS = ['/sso', '/scim', '/admin', '/me', '/healthz', '/readyz', '/metrics'] as const;
+
+export const isGatewayPath = (path: string): boolean =>
+  GATEWAY_PATHS.some((root) => path.startsWith(root) && (path.length === root.length || path.charCodeAt(root.length) === 0x2f));
+
+/** The routers, run only for the gateway's paths: the app's requests skip their matching altogether. */
+function gatewayRoutes(routers: Router[]): Middleware {
+  // Koa's own use() takes router middleware the same way: the router adds its fields to the context it gets.
+  const routes = compose(routers.flatMap((router) => [router.routes(), router.allowedMethods()]) as Middleware[]);
+  return (ctx, next) => (isGatewayPath(ctx.path) ? routes(ctx, next) : next());
+}
 
 export function createApp(runtime: Runtime, upstream: Upstream): Koa {
   const app = new Koa({ proxy: false });
@@ -34,10 +51,7 @@ export function createApp(runtime: Runtime, upstream: Upstream): Koa {
   // Public, before any session lookup.
   app.use(jwksRoutes(upstream).routes());
   app.use(sessionMiddleware(runtime));
-  for (const routes of ROUTES) {
-    const router = routes(runtime);
-    app.use(router.routes()).use(router.allowedMethods());
-  }
+  app.use(gatewayRoutes(ROUTES.map((routes) => routes(runtime))));
   app.use(proxyMiddleware(runtime, { upstream }));
   return app;
 }
