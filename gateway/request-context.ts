@@ -18,13 +18,17 @@ const store = new AsyncLocalStorage<{ requestId: string }>();
 /** The fields the logger adds to every line: the current request's id, if any. */
 export const requestLogFields = (): { requestId?: string } => store.getStore() ?? {};
 
-export function requestContext(runtime: Runtime): Middleware {
+/** The request's id: the client's X-Request-Id when short and plain, else a new one. */
+export function requestIdOf(incoming: string | string[] | undefined): string {
+  return typeof incoming === 'string' && SANE_ID.test(incoming) ? incoming : randomUUID();
+}
+
+/** Sets ctx.state.requestId (the proxy sends it upstream as X-Request-Id) and the response header. */
+export function requestContext(runtime: Runtime): Middleware<{ requestId?: string }> {
   return async (ctx, next) => {
-    const incoming = ctx.get(REQUEST_ID_HEADER);
-    const requestId = SANE_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(ctx.req.headers[REQUEST_ID_HEADER]);
+    ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
-    // The proxy forwards the request's own headers: the upstream sees the same id.
-    ctx.req.headers[REQUEST_ID_HEADER] = requestId;
     const started = performance.now();
     await store.run({ requestId }, async () => {
       let failed = false;

@@ -8,7 +8,7 @@ export type ResponseHeaders = Record<string, string | string[] | undefined>;
 /** RFC 9110 7.6.1, plus what undici sets itself (host, expect) or the gateway replaces. */
 const NOT_FORWARDED = new Set([
   'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade',
-  'host', 'expect', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto',
+  'host', 'expect', 'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-request-id',
 ]);
 const HOP_BY_HOP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
@@ -22,9 +22,10 @@ export interface ForwardedFor {
 
 /**
  * The headers to send upstream as flat name/value pairs: the client's, filtered, then
- * X-Forwarded-For (the client's address appended), -Proto, -Host, then the identity headers.
+ * X-Forwarded-For (the client's address appended), -Proto, -Host, the gateway's
+ * X-Request-Id (the client's only when the gateway kept it), then the identity headers.
  */
-export function upstreamRequestHeaders(req: IncomingMessage, forwarded: ForwardedFor, identity: readonly string[]): string[] {
+export function upstreamRequestHeaders(req: IncomingMessage, forwarded: ForwardedFor, requestId: string, identity: readonly string[]): string[] {
   const raw = req.rawHeaders;
   const listed = connectionListed(req.headers.connection);
   const out: string[] = [];
@@ -45,6 +46,7 @@ export function upstreamRequestHeaders(req: IncomingMessage, forwarded: Forwarde
     'x-forwarded-for', forwardedFor === undefined ? client : `${forwardedFor}, ${client}`,
     'x-forwarded-proto', forwarded.proto,
     'x-forwarded-host', forwarded.host,
+    'x-request-id', requestId,
   );
   for (const item of identity) out.push(item);
   return out;

@@ -13,6 +13,8 @@ import type { Upstream } from './upstream.js';
 
 export interface ProxyState {
   session?: ActiveSession;
+  /** Set by requestContext, which runs first. */
+  requestId: string;
 }
 
 export interface ProxyOptions {
@@ -31,7 +33,7 @@ export function proxyMiddleware(runtime: Runtime, { upstream }: ProxyOptions): M
 
     const target = upstream.target(gateway);
     const { req, res } = ctx;
-    const headers = upstreamRequestHeaders(req, target.forwarded, upstream.identity.for(session, gateway.publicUrl, gateway.upstreamUrl));
+    const headers = upstreamRequestHeaders(req, target.forwarded, ctx.state.requestId, upstream.identity.for(session, gateway.publicUrl, gateway.upstreamUrl));
     const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
     ctx.respond = false;
     const timed = timeProxyRequest();

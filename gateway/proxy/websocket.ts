@@ -5,6 +5,7 @@ import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ActiveSession } from '../identity.js';
 import type { Runtime } from '../runtime.js';
+import { REQUEST_ID_HEADER, requestIdOf } from '../request-context.js';
 import { upstreamRequestHeaders } from './forward-headers.js';
 import { refusal, type RefusalReason } from './refusals.js';
 import { isAccountCreation } from './restrictions.js';
@@ -52,7 +53,7 @@ async function proxyUpgrade(runtime: Runtime, { upstream, resolveSession }: WebS
       origin: target.origin,
       path: target.basePath + url,
       method,
-      headers: upstreamRequestHeaders(req, target.forwarded, upstream.identity.for(session, gateway.publicUrl, gateway.upstreamUrl)),
+      headers: upstreamRequestHeaders(req, target.forwarded, requestIdOf(req.headers[REQUEST_ID_HEADER]), upstream.identity.for(session, gateway.publicUrl, gateway.upstreamUrl)),
       upgrade: req.headers.upgrade ?? 'websocket',
       headersTimeout: gateway.proxy.responseTimeoutMs,
     },

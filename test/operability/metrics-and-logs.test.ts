@@ -101,6 +101,18 @@ describe('operability: metrics, request ids, login rate limit', function () {
     expect(refusal.reason).to.equal('signup-token-invalid');
   });
 
+  it('sends the upstream the id the client gets back, also one the gateway made or replaced', async () => {
+    const ann = new Client(gw.url, PUBLIC);
+    await signInByEmail(ann, mail, 'ann@acme.test');
+    const upstreamSaw = async (res: Response) => ((await res.json()) as { headers: Record<string, string> }).headers['x-request-id'];
+    const made = await ann.request('/hello');
+    expect(made.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+    expect(await upstreamSaw(made)).to.equal(made.headers.get('x-request-id'));
+    const replaced = await ann.request('/hello', { headers: { 'x-request-id': 'bad id "x"' } });
+    expect(replaced.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+    expect(await upstreamSaw(replaced)).to.equal(replaced.headers.get('x-request-id'));
+  });
+
   it('serves /metrics only to the allowed addresses', async () => {
     const dir = writePolicies({ public_url: PUBLIC, upstream_url: upstream.url, data_dir: join(tmp, 'data2'), metrics: { allow: ['10.0.0.0/8'] } }, [testAccount('acme', 'acme.test')]);
     const other = await serve(['--policies', dir, '--db', `sqlite:${join(tmp, 'other.sqlite')}`]);
