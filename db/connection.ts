@@ -1,7 +1,7 @@
 // Opening the database: `sqlite:PATH` (embedded, better-sqlite3) or `postgres://...` (pg).
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type BetterSqlite3 from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import pg from 'pg';
@@ -11,6 +11,12 @@ export type Engine = 'sqlite' | 'postgres';
 export interface Database {
   knex: Knex;
   engine: Engine;
+  /**
+   * SQLite only: a second, read-only connection for the lookups every proxied request makes
+   * (its session), run synchronously without knex. In WAL mode it sees every committed write
+   * and never waits for the writer; it is never part of a transaction.
+   */
+  reader?: BetterSqlite3.Database;
   close(): Promise<void>;
 }
 
@@ -24,6 +30,9 @@ export interface OpenOptions {
 }
 
 const DEFAULT_POOL_MAX = 10;
+
+/** Prepared statements each SQLite connection keeps, least recently used dropped first. */
+export const SQLITE_STATEMENT_CACHE_SIZE = 200;
 
 /** The URL with any password replaced by `***`, safe for messages and logs. */
 export function redactDbUrl(url: string): string {
@@ -67,6 +76,7 @@ async function openSqlite(url: string): Promise<Database> {
           conn.pragma('journal_mode = WAL');
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
+          cachePreparedStatements(conn, SQLITE_STATEMENT_CACHE_SIZE);
           done(null, conn);
         } catch (err) {
           done(err as Error, conn);
@@ -74,7 +84,50 @@ async function openSqlite(url: string): Promise<Database> {
       },
     },
   });
-  return ready(knex, 'sqlite');
+  const db = await ready(knex, 'sqlite');
+  // The writer above created the file and put it in WAL mode.
+  const reader = new BetterSqlite3(filename, { readonly: true, fileMustExist: true });
+  reader.pragma('busy_timeout = 5000');
+  return {
+    ...db,
+    reader,
+    close: async () => {
+      reader.close();
+      await db.close();
+    },
+  };
+}
+
+/** A savepoint's SQL names its transaction (`SAVEPOINT trx12`): never the same text twice, not worth keeping. */
+const ONE_OFF = /^\s*(SAVEPOINT|RELEASE|ROLLBACK\s+TO)\b/i;
+
+/**
+ * knex's better-sqlite3 dialect prepares every query anew (`connection.prepare(sql)`, then
+ * `.all()` or `.run()` at once). The same SQL text gets the same compiled statement back
+ * instead. Safe to share: better-sqlite3 binds parameters per call, `.all()` and `.run()`
+ * finish synchronously (a statement is never in use twice at once), and SQLite re-prepares a
+ * statement by itself after a schema change. knex switches safeIntegers on a statement only
+ * when a query asks for it, so a statement handed out again starts from the connection's
+ * default (off: openSqlite never turns it on).
+ */
+function cachePreparedStatements(conn: BetterSqlite3.Database, size: number): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cached = (sql: string): BetterSqlite3.Statement => {
+    if (ONE_OFF.test(sql)) return prepare(sql);
+    const hit = cache.get(sql);
+    if (hit) {
+      // Most recently used last: Map keeps insertion order.
+      cache.delete(sql);
+      cache.set(sql, hit);
+      return hit.safeIntegers(false);
+    }
+    const statement = prepare(sql);
+    cache.set(sql, statement);
+    if (cache.size > size) cache.delete(cache.keys().next().value as string);
+    return statement;
+  };
+  conn.prepare = cached as BetterSqlite3.Database['prepare'];
 }
 
 /** int8 (bigint, count(*), bigserial) as a JS number; the epoch-millisecond times fit easily. */

@@ -1,5 +1,6 @@
 // All repositories in one object, with transactions that bind them to one connection.
 import type { Knex } from 'knex';
+import type { Database } from './connection.js';
 import { accountsRepository, type AccountsRepository } from './repositories/accounts.js';
 import { decisionsRepository, type DecisionsRepository } from './repositories/decisions.js';
 import { identitiesRepository, type IdentitiesRepository } from './repositories/identities.js';
@@ -58,7 +59,12 @@ export interface Repos {
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T>;
 }
 
-export function createRepositories(knex: Knex): Repos {
+/**
+ * Repositories over knex. With `reader` (Database.reader, SQLite only), the hot lookups
+ * outside transactions (sessions.find) read through it; repositories bound to a
+ * transaction never do, so that they see the transaction's own writes.
+ */
+export function createRepositories(knex: Knex, { reader }: Pick<Database, 'reader'> = {}): Repos {
   const repos: Repos = {
     accounts: accountsRepository(knex),
     seats: seatsRepository(knex),
@@ -68,7 +74,7 @@ export function createRepositories(knex: Knex): Repos {
     licenses: licensesRepository(knex),
     decisions: decisionsRepository(knex),
     invitations: invitationsRepository(knex),
-    sessions: sessionsRepository(knex),
+    sessions: sessionsRepository(knex, reader),
     licenseRequests: licenseRequestsRepository(knex),
     oidc: oidcLoginsRepository(knex),
     saml: samlRepository(knex),

@@ -15,7 +15,7 @@ export interface Opened {
 export async function openForPolicies(policies: Policies, flags: CommonFlags, onWarning?: (message: string) => void): Promise<Opened> {
   const url = databaseUrl(flags, policies);
   const db = await openDatabase(url, { poolMax: policies.gateway.database.poolMax, onWarning });
-  return { db, repos: createRepositories(db.knex), url: redactDbUrl(url) };
+  return { db, repos: createRepositories(db.knex, db), url: redactDbUrl(url) };
 }
 
 /** Migrate, then copy accounts, teams and seat totals from the policies into the database. */

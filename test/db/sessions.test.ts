@@ -35,6 +35,19 @@ describe('db sessions', () => {
       expect(await t.repos.sessions.touch(hash('a'), NOW)).to.equal(false);
     });
 
+    it('looks a session up while a transaction holds the writer, and sees the transaction only once committed', async () => {
+      await t.repos.sessions.create(session(hash('a'), ann));
+      await t.repos.transaction(async (tx) => {
+        await tx.sessions.create(session(hash('b'), bob));
+        expect(await tx.sessions.find(hash('b')), 'the transaction sees its own write').to.include({ userId: bob.id });
+        // On SQLite the transaction holds the only knex connection: this answers only because it reads elsewhere.
+        expect(await t.repos.sessions.find(hash('a'))).to.include({ userId: ann.id });
+        expect(await t.repos.sessions.find(hash('b')), 'not committed yet').to.equal(null);
+      });
+      expect(await t.repos.sessions.find(hash('b'))).to.include({ userId: bob.id });
+      if (t.engine === 'sqlite') expect(t.db.reader, 'SQLite opens a read-only connection').to.not.equal(undefined);
+    });
+
     it('ends all sessions of one user', async () => {
       await t.repos.sessions.create(session(hash('a'), ann));
       await t.repos.sessions.create(session(hash('b'), ann));

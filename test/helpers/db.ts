@@ -117,7 +117,7 @@ function describeEngine(engine: Engine, lifecycle: EngineLifecycle, body: (t: En
         await dispose();
         throw err;
       }
-      current = { db, repos: createRepositories(db.knex), dispose };
+      current = { db, repos: createRepositories(db.knex, db), dispose };
     });
     afterEach(async function () {
       const done = current;
