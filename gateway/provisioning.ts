@@ -78,11 +78,12 @@ async function linkToUserOfEmail(repos: Repos, req: ProvisionRequest, now: numbe
 
 async function provisionIn(tx: Repos, policies: Policies, req: ProvisionRequest, now: number): Promise<ProvisionResult> {
   const { account } = req;
-  const { used } = await tx.seats.usage(account.id);
   const facts = { route: req.route, licensing: account.licensing, adminChoice: req.adminChoice, invitedAsGuest: req.invitedAsGuest };
-  let decision = decideLicense({ ...facts, freeFullSeats: Math.max(0, account.licensing.seatsFull - used) });
-  if (decision.ok && decision.license === 'full' && !(await tx.seats.reserveFull(account.id))) {
-    // Another login took the last seat between our read and our reservation.
+  // The decision depends only on whether a Full seat is free: decide as if one were, and when
+  // that gives Full, take the seat in one conditional UPDATE (fewer used than the policy's
+  // seats and than the counter's total). No seat to take: decide again, none free.
+  let decision = decideLicense({ ...facts, freeFullSeats: 1 });
+  if (decision.ok && decision.license === 'full' && !(await tx.seats.reserveFull(account.id, account.licensing.seatsFull))) {
     decision = decideLicense({ ...facts, freeFullSeats: 0 });
   }
   countDecision(req.route, decision.ok ? decision.license : 'refused');

@@ -1,7 +1,7 @@
 // Domain control's request_access: a person asks to join; an admin approves or denies.
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { uniqueGuarded } from './shared.js';
+import { uniqueGuardedStatement } from './shared.js';
 
 export type AccessRequestStatus = 'open' | 'approved' | 'denied';
 
@@ -83,7 +83,7 @@ export function accessRequestsRepository(knex: Knex): AccessRequestsRepository {
         decided_by: null,
       };
       try {
-        await uniqueGuarded(knex, (k) => k('access_requests').insert(row));
+        await uniqueGuardedStatement(knex, (k) => k('access_requests').insert(row));
         return { request: toRequest(row), created: true };
       } catch (err) {
         const raced = await findOpen(r.accountId, r.email);

@@ -1,7 +1,7 @@
 // Identities: a user's login at a connection, keyed by the IdP's issuer + subject (never by email).
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { uniqueGuarded } from './shared.js';
+import { uniqueGuardedStatement } from './shared.js';
 
 export interface Identity {
   id: string;
@@ -49,7 +49,7 @@ export function identitiesRepository(knex: Knex): IdentitiesRepository {
         subject: i.subject,
         created_at: i.createdAt,
       };
-      await uniqueGuarded(knex, async (k) => k('identities').insert(row));
+      await uniqueGuardedStatement(knex, async (k) => k('identities').insert(row));
       return toIdentity(row);
     },
 

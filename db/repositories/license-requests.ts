@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { OpenRequestExists, UniqueViolation } from '../errors.js';
-import { uniqueGuarded } from './shared.js';
+import { uniqueGuardedStatement } from './shared.js';
 
 export type LicenseRequestStatus = 'open' | 'approved' | 'denied';
 
@@ -74,7 +74,7 @@ export function licenseRequestsRepository(knex: Knex): LicenseRequestsRepository
         decided_by: null,
       };
       try {
-        await uniqueGuarded(knex, async (k) => k('license_requests').insert(row));
+        await uniqueGuardedStatement(knex, async (k) => k('license_requests').insert(row));
       } catch (err) {
         // The partial unique index license_requests_one_open on (user_id) WHERE status = 'open'.
         if (err instanceof UniqueViolation && err.columns.join() === 'user_id') throw new OpenRequestExists(r.userId, { cause: err });

@@ -3,7 +3,7 @@
 // processes racing on the same ID cannot both win.
 import type { Knex } from 'knex';
 import { UniqueViolation } from '../errors.js';
-import { uniqueGuarded } from './shared.js';
+import { uniqueGuardedStatement } from './shared.js';
 
 export interface SamlRequest {
   id: string;
@@ -58,7 +58,7 @@ export function samlRepository(knex: Knex): SamlRepository {
 
     async claimAssertion(connectionId, assertionId, expiresAt) {
       try {
-        await uniqueGuarded(knex, (k) => seen(k).insert({ connection_id: connectionId, assertion_id: assertionId, expires_at: expiresAt }));
+        await uniqueGuardedStatement(knex, (k) => seen(k).insert({ connection_id: connectionId, assertion_id: assertionId, expires_at: expiresAt }));
         return true;
       } catch (err) {
         if (err instanceof UniqueViolation) return false;

@@ -4,8 +4,6 @@
 // lower(col) indexes of migration 0010 serve. Every leaf is NULL-safe (true or
 // false, never NULL), so that `not` means what SCIM says for absent attributes.
 
-import type { Knex } from 'knex';
-
 export type CompareOp = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le';
 export type FilterValue = string | number | boolean | null;
 
@@ -85,9 +83,6 @@ export const GROUP_FILTER: FilterTarget = {
   },
   sides: { members: { from: 'scim_group_members m', link: 'm.group_id = g.id' } },
 };
-
-/** Which SQL dialect a knex instance speaks. */
-export const engineOf = (knex: Knex): 'sqlite' | 'postgres' => ((knex.client as { config: { client: string } }).config.client === 'pg' ? 'postgres' : 'sqlite');
 
 export interface CompiledFilter {
   sql: string;

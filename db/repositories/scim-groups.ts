@@ -1,8 +1,8 @@
 // SCIM groups of a connection and their members (SCIM users of the same connection).
 import type { Knex } from 'knex';
-import { compileFilter, engineOf, GROUP_FILTER, type ScimFilter } from './scim-filter.js';
+import { compileFilter, GROUP_FILTER, type ScimFilter } from './scim-filter.js';
 import type { Page } from './scim-users.js';
-import { countOf, uniqueGuarded } from './shared.js';
+import { countOf, engineOf, uniqueGuardedStatement } from './shared.js';
 
 export interface ScimGroup {
   id: string;
@@ -77,7 +77,7 @@ const chunks = <T>(items: readonly T[]): T[][] => Array.from({ length: Math.ceil
 export function scimGroupsRepository(knex: Knex): ScimGroupsRepository {
   return {
     async create(g) {
-      await uniqueGuarded(knex, async (k) =>
+      await uniqueGuardedStatement(knex, async (k) =>
         k('scim_groups').insert({
           id: g.id,
           connection_id: g.connectionId,
@@ -97,7 +97,7 @@ export function scimGroupsRepository(knex: Knex): ScimGroupsRepository {
     },
 
     async update(id, change, now) {
-      await uniqueGuarded(knex, async (k) =>
+      await uniqueGuardedStatement(knex, async (k) =>
         k('scim_groups').where({ id }).update({ display_name: change.displayName, external_id: change.externalId, team_id: change.teamId, updated_at: now }),
       );
     },

@@ -1,8 +1,8 @@
 // SCIM users: the resource an IdP keeps for a Doorman user at one connection,
 // its filterable attributes as columns and its emails in a side table.
 import type { Knex } from 'knex';
-import { compileFilter, engineOf, USER_FILTER, type ScimFilter } from './scim-filter.js';
-import { countOf, uniqueGuarded, type DbBoolean } from './shared.js';
+import { compileFilter, USER_FILTER, type ScimFilter } from './scim-filter.js';
+import { countOf, engineOf, uniqueGuarded, type DbBoolean } from './shared.js';
 
 export interface ScimEmail {
   value: string;
@@ -94,6 +94,21 @@ const toScimUser = (r: Row): ScimUser => ({
   updatedAt: Number(r.updated_at),
 });
 
+/** The user `create` wrote, as `get` reads it back: its Doorman user active or not. */
+export const writtenScimUser = (u: NewScimUser, active: boolean): ScimUser =>
+  toScimUser({
+    id: u.id,
+    user_id: u.userId,
+    connection_id: u.connectionId,
+    account_id: u.accountId,
+    user_name: u.fields.userName,
+    external_id: u.fields.externalId,
+    resource: JSON.stringify(u.fields.resource),
+    status: active ? 'active' : 'deactivated',
+    created_at: u.createdAt,
+    updated_at: u.createdAt,
+  });
+
 const columns = (f: ScimUserFields) => ({
   external_id: f.externalId,
   user_name: f.userName,
@@ -124,13 +139,13 @@ export function scimUsersRepository(knex: Knex): ScimUsersRepository {
     const row = (await joined().where(where).first<Row | undefined>(select));
     return row ? toScimUser(row) : null;
   };
-  const writeEmails = async (k: Knex, id: string, emails: ScimEmail[]) => {
-    await k('scim_user_emails').where({ scim_id: id }).delete();
+  const insertEmails = async (k: Knex, id: string, emails: ScimEmail[]) => {
     if (emails.length) await k('scim_user_emails').insert(emailRows(id, emails));
   };
 
   return {
     async create(u) {
+      // A new resource has no emails to replace; its emails (keyed by the new id) cannot clash.
       await uniqueGuarded(knex, async (k) => {
         await k('scim_users').insert({
           id: u.id,
@@ -141,8 +156,8 @@ export function scimUsersRepository(knex: Knex): ScimUsersRepository {
           created_at: u.createdAt,
           updated_at: u.createdAt,
         });
-        await writeEmails(k, u.id, u.fields.emails);
-      });
+        await insertEmails(k, u.id, u.fields.emails);
+      }, { clashesOnlyInFirstStatement: true });
     },
 
     get: (connectionId, id) => one({ 's.connection_id': connectionId, 's.id': id }),
@@ -152,7 +167,8 @@ export function scimUsersRepository(knex: Knex): ScimUsersRepository {
     async update(id, fields, now) {
       await uniqueGuarded(knex, async (k) => {
         await k('scim_users').where({ id }).update({ ...columns(fields), updated_at: now });
-        await writeEmails(k, id, fields.emails);
+        await k('scim_user_emails').where({ scim_id: id }).delete();
+        await insertEmails(k, id, fields.emails);
       });
     },
 
@@ -162,8 +178,10 @@ export function scimUsersRepository(knex: Knex): ScimUsersRepository {
         const compiled = compileFilter(filter, USER_FILTER, engineOf(knex));
         query.andWhereRaw(compiled.sql, compiled.bindings);
       }
-      const total = countOf(await query.clone().count({ n: '*' }).first());
-      const rows = page.limit > 0 ? await query.select<Row[]>(select).orderBy([{ column: 's.created_at' }, { column: 's.id' }]).offset(page.offset).limit(page.limit) : [];
+      const rows = page.limit > 0 ? await query.clone().select<Row[]>(select).orderBy([{ column: 's.created_at' }, { column: 's.id' }]).offset(page.offset).limit(page.limit) : [];
+      // A page that is not full and not past the end holds the last matches: they need no count.
+      const last = rows.length < page.limit && (rows.length > 0 || page.offset === 0);
+      const total = last ? page.offset + rows.length : countOf(await query.count({ n: '*' }).first());
       return { total, users: rows.map(toScimUser) };
     },
 

@@ -10,8 +10,11 @@ export interface SeatUsage {
 }
 
 export interface SeatsRepository {
-  /** Takes one Full seat if one is free; false when all are used (or the account has no counter). */
-  reserveFull(accountId: string): Promise<boolean>;
+  /**
+   * Takes one Full seat if one is free; false when all are used (or the account has no counter).
+   * With `bought` (the policy's count), also false when `bought` or more are used.
+   */
+  reserveFull(accountId: string, bought?: number): Promise<boolean>;
   /** Gives one Full seat back; false when none was in use. */
   releaseFull(accountId: string): Promise<boolean>;
   usage(accountId: string): Promise<SeatUsage>;
@@ -27,10 +30,11 @@ interface SeatCounterRow {
 export function seatsRepository(knex: Knex): SeatsRepository {
   const full = (accountId: string) => knex<SeatCounterRow>('seat_counters').where({ account_id: accountId, license: 'full' });
   return {
-    async reserveFull(accountId) {
-      // UPDATE seat_counters SET used = used + 1 WHERE account_id = ? AND license = 'full' AND used < total
-      const changed = await full(accountId).andWhere('used', '<', knex.ref('total')).increment('used', 1);
-      return changed > 0;
+    async reserveFull(accountId, bought) {
+      // UPDATE seat_counters SET used = used + 1 WHERE account_id = ? AND license = 'full' AND used < total [AND used < bought]
+      const query = full(accountId).andWhere('used', '<', knex.ref('total'));
+      if (bought !== undefined) query.andWhere('used', '<', bought);
+      return (await query.increment('used', 1)) > 0;
     },
 
     async releaseFull(accountId) {

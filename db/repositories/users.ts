@@ -1,7 +1,7 @@
 // Users. One user per email per account, compared case-insensitively (email_lower).
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { countOf, uniqueGuarded, type DbBoolean } from './shared.js';
+import { countOf, uniqueGuardedStatement, type DbBoolean } from './shared.js';
 
 export type UserStatus = 'active' | 'deactivated' | 'pending_approval';
 
@@ -98,7 +98,7 @@ export function usersRepository(knex: Knex): UsersRepository {
         updated_at: u.createdAt,
         last_active_at: null,
       };
-      await uniqueGuarded(knex, async (k) => k('users').insert(row));
+      await uniqueGuardedStatement(knex, async (k) => k('users').insert(row));
       return toUser(row);
     },
 
@@ -118,7 +118,7 @@ export function usersRepository(knex: Knex): UsersRepository {
       const set: Partial<UserRow> = { updated_at: now };
       if (change.email !== undefined) Object.assign(set, { email: change.email, email_lower: lower(change.email) });
       if (change.name !== undefined) set.name = change.name;
-      const changed = await uniqueGuarded(knex, async (k) => k<UserRow>('users').where({ id }).update(set));
+      const changed = await uniqueGuardedStatement(knex, async (k) => k<UserRow>('users').where({ id }).update(set));
       return changed > 0;
     },
 

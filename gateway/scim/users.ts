@@ -2,7 +2,7 @@
 // write runs in one transaction, so a failed request changes nothing.
 import { randomUUID } from 'node:crypto';
 import { UniqueViolation, type Repos, type User } from '../../db/index.js';
-import type { Page, ScimUser, ScimUserFields } from '../../db/repositories/scim-users.js';
+import { writtenScimUser, type NewScimUser, type Page, type ScimUser, type ScimUserFields } from '../../db/repositories/scim-users.js';
 import { emailDomain } from '../../policies/explain.js';
 import { removeUser } from '../licenses.js';
 import { provisionUser } from '../provisioning.js';
@@ -63,12 +63,14 @@ export async function createUser(c: ScimContext, body: Doc): Promise<ScimUser> {
   const id = randomUUID();
   const now = Date.now();
   const identity = { connectionId: c.connection.id, issuer: `scim:${c.connection.id}`, subject: id };
+  const resource = (userId: string): NewScimUser => ({ id, userId, connectionId: c.connection.id, accountId: c.account.id, fields, createdAt: now });
+  // setActive leaves the Doorman user active exactly when `active` is true.
   const attach = async (tx: Repos, user: User) => {
-    await tx.scimUsers.create({ id, userId: user.id, connectionId: c.connection.id, accountId: c.account.id, fields, createdAt: now });
+    await tx.scimUsers.create(resource(user.id));
     await setActive(tx, policies, c.account, user, active, c.actor, now);
   };
 
-  await guarded('userName', async () => {
+  const userId = await guarded('userName', async () => {
     // A user of the account who signed in before the IdP provisioned them: the resource adopts them.
     const existing = await repos.users.findByEmail(c.account.id, email);
     if (existing) {
@@ -77,13 +79,15 @@ export async function createUser(c: ScimContext, body: Doc): Promise<ScimUser> {
         await tx.identities.create({ userId: existing.id, ...identity, createdAt: now });
         await attach(tx, existing);
       });
-      return;
+      return existing.id;
     }
     const result = await provisionUser(repos, policies, { account: c.account, teamId: teamOf(c), route: 'scim', email, name: nameOf(fields), identity, actor: c.actor, attach }, now);
     if (!result.ok) throw invalidValue(result.message);
     if (!result.created) throw taken('a user with this email');
+    return result.user.id;
   });
-  return getUser(c, id);
+  // What was just written, committed: reading it back would give the same.
+  return writtenScimUser(resource(userId), active);
 }
 
 /** PUT: the document replaces the stored one (active, when absent, stays as it is). */

@@ -84,6 +84,13 @@ describe('db accounts and seats', () => {
         expect(await seats.usage('acme')).to.deep.equal({ total: 2, used: 1, free: 1 });
       });
 
+      it('reserves no more than the seats bought when given, even if the counter holds more', async () => {
+        const { seats } = t.repos;
+        expect([await seats.reserveFull('acme', 1), await seats.reserveFull('acme', 1), await seats.reserveFull('acme', 5)]).to.deep.equal([true, false, true]);
+        expect(await seats.reserveFull('acme', 5), 'the counter total still bounds it').to.equal(false);
+        expect(await seats.usage('acme')).to.deep.equal({ total: 2, used: 2, free: 0 });
+      });
+
       it('never releases below zero', async () => {
         expect(await t.repos.seats.releaseFull('acme')).to.equal(false);
         expect(await t.repos.seats.usage('acme')).to.deep.equal({ total: 2, used: 0, free: 2 });

@@ -2,6 +2,7 @@
 // groups as teams, paging and projection, on a real gateway on each engine.
 import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
+import { createRepositories } from '../../db/index.js';
 import { gatewayEngines } from '../helpers/gateway-db.js';
 import { NEXT_TOKEN, OTHER_TOKEN, scim, startScimGateway, type ScimGateway } from './helpers.js';
 
@@ -76,6 +77,17 @@ for (const engine of gatewayEngines()) {
       }
     });
 
+    it('answers a POST with the user as a GET then reads it (new or adopted, active or not)', async () => {
+      // A user who signed in before the IdP provisioned them: the resource adopts them.
+      await createRepositories(g.db.knex).users.create({ accountId: 'acme', email: 'echo.adopted@acme.test', status: 'active', createdAt: Date.now() });
+      for (const [userName, active] of [['echo.on@acme.test', true], ['echo.off@acme.test', false], ['echo.adopted@acme.test', true]] as const) {
+        const created = await scim(g.gw, 'POST', '/Users', user(userName, { active, name: { givenName: 'Echo', familyName: 'Back' }, title: 'Tester' }));
+        expect(created.status).to.equal(201);
+        expect(created.body.active).to.equal(active);
+        expect(created.body).to.deep.equal((await scim(g.gw, 'GET', `/Users/${created.body.id}`)).body);
+      }
+    });
+
     it('409 uniqueness for a userName in another case, 404 for an absent user', async () => {
       expect((await scim(g.gw, 'POST', '/Users', user('dup@acme.test'))).status).to.equal(201);
       const again = await scim(g.gw, 'POST', '/Users', user('DUP@acme.test', { emails: [{ value: 'dup2@acme.test', primary: true }] }));
@@ -129,6 +141,11 @@ for (const engine of gatewayEngines()) {
       const first = await scim(g.gw, 'GET', `/Users?filter=${filter}&startIndex=1&count=2&attributes=userName`);
       const second = await scim(g.gw, 'GET', `/Users?filter=${filter}&startIndex=3&count=2&attributes=userName`);
       expect(first.body).to.include({ totalResults: 5, startIndex: 1, itemsPerPage: 2 });
+      // Totals of a last page, a page past the end and an empty page (count=0) are the same 5.
+      for (const [startIndex, count, items] of [[5, 2, 1], [7, 2, 0], [1, 0, 0], [1, 10, 5]]) {
+        const page = await scim(g.gw, 'GET', `/Users?filter=${filter}&startIndex=${startIndex}&count=${count}`);
+        expect(page.body, `startIndex=${startIndex}&count=${count}`).to.include({ totalResults: 5, itemsPerPage: items });
+      }
       expect(Object.keys(first.body.Resources![0]).sort()).to.deep.equal(['id', 'schemas', 'userName']);
       expect([...first.body.Resources!, ...second.body.Resources!].map((r) => r.userName)).to.deep.equal(['page0@onelogin.test', 'page1@onelogin.test', 'page2@onelogin.test', 'page3@onelogin.test']);
       expect((await scim(g.gw, 'GET', '/Users?count=100000')).body.itemsPerPage).to.be.at.most(200);
