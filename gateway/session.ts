@@ -94,15 +94,17 @@ export async function startSession(runtime: Runtime, ctx: Context, userId: strin
   const { repos } = runtime;
   const { cookieName, absoluteTimeoutMs } = runtime.policies().gateway.session;
   const previous = ctx.cookies.get(cookieName);
-  if (previous) await repos.sessions.delete(hashSessionId(previous));
-
   const user = await repos.users.findById(userId);
   if (!user) throw new Error(`user ${userId} vanished while signing in`);
   const payload = await sessionPayload(repos, user, identity);
   const value = randomBytes(32).toString('base64url');
   const expiresAt = now + absoluteTimeoutMs;
-  await repos.sessions.create({ idHash: hashSessionId(value), userId, accountId: user.accountId, createdAt: now, expiresAt, data: { ...payload } });
-  await repos.users.touchActivity(userId, now);
+  // One commit: the previous session ends exactly when the new one starts.
+  await repos.transaction(async (tx) => {
+    if (previous) await tx.sessions.delete(hashSessionId(previous));
+    await tx.sessions.create({ idHash: hashSessionId(value), userId, accountId: user.accountId, createdAt: now, expiresAt, data: { ...payload } });
+    await tx.users.touchActivity(userId, now);
+  });
   setSessionCookie(runtime, ctx, value, new Date(expiresAt));
 }
 
