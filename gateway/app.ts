@@ -18,7 +18,7 @@ import { meRoutes } from './routes/me.js';
 import { oidcRoutes } from './oidc/routes.js';
 import { samlRoutes } from './saml/routes.js';
 import { scimRoutes } from './scim/routes.js';
-import { jwksRoutes, proxyMiddleware, type Upstream } from './proxy/index.js';
+import { JWKS_PATH, jwksRoutes, proxyMiddleware, type Upstream } from './proxy/index.js';
 import { sessionMiddleware } from './session.js';
 import type { Runtime } from './runtime.js';
 
@@ -34,12 +34,11 @@ export const GATEWAY_PATHS = ['/sso', '/scim', '/admin', '/me', '/healthz', '/re
 export const isGatewayPath = (path: string): boolean =>
   GATEWAY_PATHS.some((root) => path.startsWith(root) && (path.length === root.length || path.charCodeAt(root.length) === 0x2f));
 
-/** The routers, run only for the gateway's paths: the app's requests skip their matching altogether. */
-function gatewayRoutes(routers: Router[]): Middleware {
-  // Koa's own use() takes router middleware the same way: the router adds its fields to the context it gets.
-  const routes = compose(routers.flatMap((router) => [router.routes(), router.allowedMethods()]) as Middleware[]);
-  return (ctx, next) => (isGatewayPath(ctx.path) ? routes(ctx, next) : next());
-}
+/** Runs middleware for the paths it applies to; every other request skips it. */
+const onlyFor = (applies: (path: string) => boolean, middleware: Middleware): Middleware => (ctx, next) => (applies(ctx.path) ? middleware(ctx, next) : next());
+
+/** The routers as one middleware. Koa's own use() takes router middleware the same way: the router adds its fields to the context it gets. */
+const routesOf = (routers: Router[]): Middleware => compose(routers.flatMap((router) => [router.routes(), router.allowedMethods()]) as Middleware[]);
 
 export function createApp(runtime: Runtime, upstream: Upstream): Koa {
   const app = new Koa({ proxy: false });
@@ -49,9 +48,10 @@ export function createApp(runtime: Runtime, upstream: Upstream): Koa {
   app.use(databaseUnavailable(runtime));
   app.use(loginRateLimit(runtime));
   // Public, before any session lookup.
-  app.use(jwksRoutes(upstream).routes());
+  app.use(onlyFor((path) => path === JWKS_PATH, jwksRoutes(upstream).routes() as Middleware));
   app.use(sessionMiddleware(runtime));
-  app.use(gatewayRoutes(ROUTES.map((routes) => routes(runtime))));
+  // The app's requests skip the routers' matching altogether.
+  app.use(onlyFor(isGatewayPath, routesOf(ROUTES.map((routes) => routes(runtime)))));
   app.use(proxyMiddleware(runtime, { upstream }));
   return app;
 }

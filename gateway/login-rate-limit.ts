@@ -16,11 +16,12 @@ const LOGIN_ROUTES: { method: string; path: RegExp }[] = [
 const isLoginRoute = (method: string, path: string): boolean => LOGIN_ROUTES.some((r) => r.method === method && r.path.test(path));
 
 export function loginRateLimit(runtime: Runtime): Middleware {
-  return async (ctx, next) => {
-    if (!isLoginRoute(ctx.method, ctx.path)) return next();
+  const limited: Middleware = async (ctx, next) => {
     const { perClient, windowMs } = runtime.policies().gateway.rateLimits.login;
     if (await withinLimit(runtime, ctx, `login-client:${ctx.ip}`, perClient, windowMs)) return next();
     ctx.type = 'html';
     ctx.body = page('Too many attempts', '<h1>Too many attempts</h1><p>Wait a while, then try again.</p>');
   };
+  // Not async for every other request: no promise of its own on the proxy's path.
+  return (ctx, next) => (isLoginRoute(ctx.method, ctx.path) ? limited(ctx, next) : next());
 }
