@@ -8,6 +8,7 @@ import { startGateway, startMinimalProxy, startUpstream, type Child } from './li
 import { cpuMicros } from './lib/proc.js';
 import { monotonicUs, type Window } from './lib/profile.js';
 import type { Measurement } from './lib/report.js';
+import { freshDatabaseUrl } from './lib/databases.js';
 import { ACCOUNT, benchPolicies, freePort, log, sqliteUrl, type BenchConfig } from './lib/setup.js';
 import { median } from './lib/stats.js';
 
@@ -22,7 +23,8 @@ export interface ProxyFigures {
 }
 
 interface Target {
-  name: 'upstream' | 'minimal' | 'gateway';
+  /** gateway-pg: the same gateway on PostgreSQL, reported beside the targets (its session lookup is a round trip). */
+  name: 'upstream' | 'minimal' | 'gateway' | 'gateway-pg';
   child: Child;
   headers: Record<string, string>;
 }
@@ -39,6 +41,7 @@ async function measure(t: Target, seconds: number): Promise<LoadResult & { cpuUs
 export async function proxyBench(cfg: BenchConfig): Promise<ProxyFigures> {
   const seconds = cfg.quick ? 2 : 8;
   const started: Child[] = [];
+  const disposals: (() => Promise<void>)[] = [];
   try {
     const upstream = await startUpstream();
     started.push(upstream);
@@ -62,10 +65,21 @@ export async function proxyBench(cfg: BenchConfig): Promise<ProxyFigures> {
       { name: 'minimal', child: minimal, headers: { cookie: `doorman_session=${cookie}` } },
       { name: 'gateway', child: gateway, headers: { cookie: `doorman_session=${cookie}` } },
     ];
+    if (!cfg.cpuProfDir) {
+      const pg = await gatewayOnPostgres(upstream.url).catch((err: Error) => {
+        log(`proxy: no PostgreSQL gateway (${err.message})`);
+        return undefined;
+      });
+      if (pg) {
+        started.push(pg.gateway);
+        disposals.push(pg.dispose);
+        targets.push({ name: 'gateway-pg', child: pg.gateway, headers: { cookie: `doorman_session=${pg.cookie}` } });
+      }
+    }
     // Warm-up: JIT, connection pools, the session row in the page cache.
     for (const t of targets) await measure(t, 1);
 
-    const runs: Record<Target['name'], (LoadResult & { cpuUsPerRequest: number })[]> = { upstream: [], minimal: [], gateway: [] };
+    const runs: Record<Target['name'], (LoadResult & { cpuUsPerRequest: number })[]> = { upstream: [], minimal: [], gateway: [], 'gateway-pg': [] };
     const reps = cfg.cpuProfDir ? 1 : cfg.reps;
     const startUs = monotonicUs();
     for (let rep = 0; rep < reps; rep++) {
@@ -76,7 +90,7 @@ export async function proxyBench(cfg: BenchConfig): Promise<ProxyFigures> {
         runs[t.name].push(await measure(t, seconds));
       }
       if (!cfg.cpuProfDir) {
-        log(`proxy rep ${rep + 1}: upstream ${runs.upstream[rep].requestsPerSecond.toFixed(0)}/s, minimal ${runs.minimal[rep].requestsPerSecond.toFixed(0)}/s (${runs.minimal[rep].cpuUsPerRequest.toFixed(0)} us), gateway ${runs.gateway[rep].requestsPerSecond.toFixed(0)}/s (${runs.gateway[rep].cpuUsPerRequest.toFixed(0)} us)`);
+        log(`proxy rep ${rep + 1}: upstream ${runs.upstream[rep].requestsPerSecond.toFixed(0)}/s, minimal ${runs.minimal[rep].requestsPerSecond.toFixed(0)}/s (${runs.minimal[rep].cpuUsPerRequest.toFixed(0)} us), gateway ${runs.gateway[rep].requestsPerSecond.toFixed(0)}/s (${runs.gateway[rep].cpuUsPerRequest.toFixed(0)} us)${runs['gateway-pg'][rep] ? `, on PostgreSQL ${runs['gateway-pg'][rep].requestsPerSecond.toFixed(0)}/s (${runs['gateway-pg'][rep].cpuUsPerRequest.toFixed(0)} us)` : ''}`);
       }
     }
     const window = { startUs, endUs: monotonicUs() };
@@ -93,7 +107,7 @@ export async function proxyBench(cfg: BenchConfig): Promise<ProxyFigures> {
         baseline: rps('minimal'),
         target: { kind: 'ratio-min', value: 0.8 },
         runs: pairs((r) => r.requestsPerSecond),
-        note: `autocannon, 32 keep-alive connections, ${seconds} s per run, 11-byte JSON answers; the upstream directly: ${Math.round(upstreamRps).toLocaleString('en-US')} req/s; gateway p50/p99 latency ${median(runs.gateway.map((r) => r.p50Ms))}/${median(runs.gateway.map((r) => r.p99Ms))} ms, minimal proxy ${median(runs.minimal.map((r) => r.p50Ms))}/${median(runs.minimal.map((r) => r.p99Ms))} ms`,
+        note: `autocannon, 32 keep-alive connections, ${seconds} s per run, 11-byte JSON answers, the gateway on SQLite; the upstream directly: ${Math.round(upstreamRps).toLocaleString('en-US')} req/s; gateway p50/p99 latency ${median(runs.gateway.map((r) => r.p50Ms))}/${median(runs.gateway.map((r) => r.p99Ms))} ms, minimal proxy ${median(runs.minimal.map((r) => r.p50Ms))}/${median(runs.minimal.map((r) => r.p99Ms))} ms${onPostgres(runs['gateway-pg'])}`,
       },
       {
         name: 'CPU microseconds per proxied request (gateway process)',
@@ -109,5 +123,36 @@ export async function proxyBench(cfg: BenchConfig): Promise<ProxyFigures> {
     return { window, measurements, upstreamRps, gatewayRps: rps('gateway'), minimalRps: rps('minimal'), gatewayCpuUs: cpu('gateway') };
   } finally {
     for (const child of started.reverse()) await child.stop();
+    for (const dispose of disposals) await dispose();
+  }
+}
+
+/** The PostgreSQL gateway's figures for a note: its session lookup is a round trip per request. */
+function onPostgres(runs: (LoadResult & { cpuUsPerRequest: number })[]): string {
+  if (runs.length === 0) return '; no PostgreSQL gateway in this run';
+  const rps = median(runs.map((r) => r.requestsPerSecond));
+  const cpu = median(runs.map((r) => r.cpuUsPerRequest));
+  return `; the same gateway on PostgreSQL: ${Math.round(rps).toLocaleString('en-US')} req/s, ${cpu.toFixed(0)} us CPU per request, p99 ${median(runs.map((r) => r.p99Ms))} ms`;
+}
+
+/** The gateway on a PostgreSQL schema of its own, with a live session. */
+async function gatewayOnPostgres(upstreamUrl: string): Promise<{ gateway: Child; cookie: string; dispose(): Promise<void> }> {
+  const fresh = await freshDatabaseUrl('postgres');
+  try {
+    const port = await freePort();
+    const gateway = await startGateway({ policiesDir: benchPolicies({ publicUrl: `http://127.0.0.1:${port}`, upstreamUrl }), db: fresh.url, port });
+    const opened = await openDatabase(fresh.url);
+    try {
+      const { cookie } = await createTestSession(createRepositories(opened.knex), { accountId: ACCOUNT, email: 'proxy-bench@acme.test', teams: ['everyone'] });
+      return { gateway, cookie, dispose: fresh.dispose };
+    } catch (err) {
+      await gateway.stop();
+      throw err;
+    } finally {
+      await opened.close();
+    }
+  } catch (err) {
+    await fresh.dispose();
+    throw err;
   }
 }
