@@ -10,6 +10,7 @@ import { get } from './lib/http.js';
 import type { BaselineItem, BaselineJob } from './lib/oidc-baseline-client.js';
 import { startGateway } from './lib/processes.js';
 import { cpuMicros } from './lib/proc.js';
+import { monotonicUs, type Window } from './lib/profile.js';
 import type { Measurement } from './lib/report.js';
 import { benchPolicies, freePort, log, sqliteUrl, type BenchConfig } from './lib/setup.js';
 import { drive, median } from './lib/stats.js';
@@ -24,6 +25,8 @@ export interface OidcFigures {
   callbacksPerSecond: number;
   /** CPU time of the gateway process per callback, microseconds. */
   cpuUs: number;
+  /** The timed callbacks of the last run, to cut a CPU profile to. */
+  window: Window;
 }
 
 async function runBaseline(job: BaselineJob): Promise<number> {
@@ -94,10 +97,13 @@ export async function oidcBench(cfg: BenchConfig): Promise<OidcFigures> {
     const runs: { figure: number; baseline: number }[] = [];
     const cpuUs: number[] = [];
     const reps = cfg.cpuProfDir ? 1 : cfg.reps;
+    let window: Window = { startUs: 0, endUs: 0 };
     for (let rep = 0; rep < reps; rep++) {
       const urls = await mintMany(n, mintGateway);
       const before = cpuMicros(gateway.pid);
+      const startUs = monotonicUs();
       const figure = (n / (await drive(n, concurrency, (i) => callback(urls[i])))) * 1000;
+      window = { startUs, endUs: monotonicUs() };
       cpuUs.push((cpuMicros(gateway.pid) - before) / n);
       let baseline = Number.NaN;
       if (!cfg.cpuProfDir) {
@@ -112,6 +118,7 @@ export async function oidcBench(cfg: BenchConfig): Promise<OidcFigures> {
     return {
       callbacksPerSecond: figure,
       cpuUs: median(cpuUs),
+      window,
       measurements: [
         {
           name: 'OIDC callbacks/s against a loopback provider (known user)',

@@ -90,9 +90,10 @@ if (memory) measurements.push(...memory);
 
 const profiles: Report['profiles'] = [];
 if (wanted('profile')) {
-  log('profiling the gateway (proxy, then SAML logins)...');
+  log('profiling the gateway (proxy, SAML logins, OIDC callbacks)...');
   profiles.push(await profiled('Proxying authenticated requests', (dir) => proxyBench({ ...cfg, cpuProfDir: dir })));
   profiles.push(await profiled('SAML ACS logins (known users, then first logins)', (dir) => samlBench({ ...cfg, cpuProfDir: dir })));
+  profiles.push(await profiled('OIDC callbacks (known user)', (dir) => oidcBench({ ...cfg, cpuProfDir: dir })));
 }
 
 const perCore: Report['perCore'] = [];

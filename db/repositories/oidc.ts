@@ -1,6 +1,7 @@
 // OIDC logins in flight. The key is the SHA-256 of the state; each is consumed
 // exactly once, by whichever gateway process receives the callback.
 import type { Knex } from 'knex';
+import { rowsOf } from './shared.js';
 
 export interface PendingOidcLogin {
   stateHash: string;
@@ -63,12 +64,9 @@ export function oidcLoginsRepository(knex: Knex): OidcLoginsRepository {
     },
 
     async consume(stateHash, now) {
-      const row = await logins().where({ state_hash: stateHash }).first();
-      if (!row) return null;
-      // The single DELETE decides: of two concurrent callbacks only one removes the row.
-      const deleted = await logins().where({ state_hash: stateHash }).delete();
-      if (deleted !== 1 || Number(row.expires_at) <= now) return null;
-      return toLogin(row);
+      // One DELETE decides: of two concurrent callbacks only one gets the row back.
+      const [row] = rowsOf<OidcLoginRow>(await knex.raw('DELETE FROM oidc_logins WHERE state_hash = ? RETURNING *', [stateHash]));
+      return row && Number(row.expires_at) > now ? toLogin(row) : null;
     },
 
     async deleteExpired(now) {

@@ -3,7 +3,7 @@
 // processes racing on the same ID cannot both win.
 import type { Knex } from 'knex';
 import { UniqueViolation } from '../errors.js';
-import { uniqueGuardedStatement } from './shared.js';
+import { rowsOf, uniqueGuardedStatement } from './shared.js';
 
 export interface SamlRequest {
   id: string;
@@ -48,12 +48,9 @@ export function samlRepository(knex: Knex): SamlRepository {
     },
 
     async consumeRequest(id, connectionId, now) {
-      const row = await requests().where({ id, connection_id: connectionId }).first();
-      if (!row) return null;
-      // The single DELETE decides: of two processes racing, only one removes the row.
-      const deleted = await requests().where({ id, connection_id: connectionId }).delete();
-      if (deleted !== 1) return null;
-      return Number(row.expires_at) > now ? toRequest(row) : null;
+      // One DELETE decides: of two processes racing, only one gets the row back.
+      const [row] = rowsOf<RequestRow>(await knex.raw('DELETE FROM saml_requests WHERE id = ? AND connection_id = ? RETURNING *', [id, connectionId]));
+      return row && Number(row.expires_at) > now ? toRequest(row) : null;
     },
 
     async claimAssertion(connectionId, assertionId, expiresAt) {
