@@ -107,7 +107,7 @@ if (proxy) perCore.push({ name: 'authenticated proxied requests', perSecond: pro
 
 const findings = measurements
   .filter((m) => metOf(m) === false)
-  .map((m) => `target missed: ${m.name}: ${fmt(m.figure)} ${m.unit} vs ${fmt(m.baseline)} ${m.unit} (${ratioOf(m)?.toFixed(2) ?? 'n/a'} x); see the hot spots below`);
+  .map((m) => `target missed: ${m.name}: ${fmt(m.figure)} ${m.unit} vs ${fmt(m.baseline)} ${m.unit} (${ratioOf(m)?.toFixed(2) ?? 'n/a'} x); causes in bench/README.md (why the missed targets are missed), hot spots below`);
 
 const report: Report = {
   date: new Date(),
