@@ -5,6 +5,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import pg from 'pg';
+import { SessionCache } from './session-cache.js';
+import { listenForSessionChanges } from './session-notifications.js';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -17,6 +19,8 @@ export interface Database {
    * and never waits for the writer; it is never part of a transaction.
    */
   reader?: BetterSqlite3.Database;
+  /** PostgreSQL with `sessionCache: true`: the sessions this process served, dropped as the database announces changes. */
+  sessionCache?: SessionCache;
   close(): Promise<void>;
 }
 
@@ -27,6 +31,12 @@ export interface OpenOptions {
   searchPath?: string;
   /** Where knex's own warnings go (default: the console). */
   onWarning?: (message: string) => void;
+  /**
+   * PostgreSQL only (serve): keep the sessions looked up in memory, listening on a connection
+   * of its own for the database's announcements of changes (migration 0013). SQLite reads
+   * sessions on a local read-only connection instead.
+   */
+  sessionCache?: boolean;
 }
 
 const DEFAULT_POOL_MAX = 10;
@@ -151,7 +161,19 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     pool: { min: 0, max: options.poolMax ?? DEFAULT_POOL_MAX, idleTimeoutMillis: 30_000 },
     ...(options.searchPath ? { searchPath: options.searchPath } : {}),
   });
-  return ready(knex, 'postgres');
+  const db = await ready(knex, 'postgres');
+  if (!options.sessionCache) return db;
+  const sessionCache = new SessionCache();
+  const listener = listenForSessionChanges(url, sessionCache, options.onWarning ?? console.warn);
+  await listener.ready;
+  return {
+    ...db,
+    sessionCache,
+    close: async () => {
+      await listener.close();
+      await db.close();
+    },
+  };
 }
 
 /** Checks the connection works before handing the database out. */

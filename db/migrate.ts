@@ -13,6 +13,7 @@ import * as provisioning from './migrations/0009_provisioning.js';
 import * as scim from './migrations/0010_scim.js';
 import * as requests from './migrations/0011_requests.js';
 import * as policySnapshots from './migrations/0012_policy_snapshots.js';
+import * as sessionNotify from './migrations/0013_session_notify.js';
 
 interface NamedMigration {
   name: string;
@@ -33,6 +34,7 @@ const MIGRATIONS: readonly NamedMigration[] = [
   { name: '0010_scim', migration: scim },
   { name: '0011_requests', migration: requests },
   { name: '0012_policy_snapshots', migration: policySnapshots },
+  { name: '0013_session_notify', migration: sessionNotify },
 ];
 
 const migrationSource: Knex.MigrationSource<NamedMigration> = {

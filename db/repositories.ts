@@ -62,9 +62,11 @@ export interface Repos {
 /**
  * Repositories over knex. With `reader` (Database.reader, SQLite only), the hot lookups
  * outside transactions (sessions.find) read through it; repositories bound to a
- * transaction never do, so that they see the transaction's own writes.
+ * transaction never do, so that they see the transaction's own writes. With
+ * `sessionCache` (Database.sessionCache), session lookups outside transactions are served
+ * from it, and session writes, in transactions too, drop what it keeps.
  */
-export function createRepositories(knex: Knex, { reader }: Pick<Database, 'reader'> = {}): Repos {
+export function createRepositories(knex: Knex, { reader, sessionCache }: Pick<Database, 'reader' | 'sessionCache'> = {}): Repos {
   const repos: Repos = {
     accounts: accountsRepository(knex),
     seats: seatsRepository(knex),
@@ -74,7 +76,7 @@ export function createRepositories(knex: Knex, { reader }: Pick<Database, 'reade
     licenses: licensesRepository(knex),
     decisions: decisionsRepository(knex),
     invitations: invitationsRepository(knex),
-    sessions: sessionsRepository(knex, reader),
+    sessions: sessionsRepository(knex, { reader, cache: sessionCache }),
     licenseRequests: licenseRequestsRepository(knex),
     oidc: oidcLoginsRepository(knex),
     saml: samlRepository(knex),
@@ -89,7 +91,7 @@ export function createRepositories(knex: Knex, { reader }: Pick<Database, 'reade
     webhookOutbox: webhookOutboxRepository(knex),
     requestDigests: requestDigestsRepository(knex),
     usage: usageRepository(knex),
-    transaction: (fn) => inTransaction(knex, (trx) => fn(trx === knex ? repos : createRepositories(trx))),
+    transaction: (fn) => inTransaction(knex, (trx) => fn(trx === knex ? repos : createRepositories(trx, { sessionCache }))),
   };
   return repos;
 }

@@ -1,6 +1,6 @@
 // Opening the database for a command: the URL from the flags or gateway.yaml,
 // the schema migrated (serve, migrate) or merely checked (read-only commands).
-import { createRepositories, migrate, migrationStatus, openDatabase, redactDbUrl, type Database, type Repos } from '../db/index.js';
+import { createRepositories, migrate, migrationStatus, openDatabase, redactDbUrl, type Database, type OpenOptions, type Repos } from '../db/index.js';
 import type { AccountSnapshot } from '../db/index.js';
 import type { Policies } from '../policies/model.js';
 import { snapshotOf } from '../policies/plan.js';
@@ -12,9 +12,9 @@ export interface Opened {
   url: string;
 }
 
-export async function openForPolicies(policies: Policies, flags: CommonFlags, onWarning?: (message: string) => void): Promise<Opened> {
+export async function openForPolicies(policies: Policies, flags: CommonFlags, options: Pick<OpenOptions, 'onWarning' | 'sessionCache'> = {}): Promise<Opened> {
   const url = databaseUrl(flags, policies);
-  const db = await openDatabase(url, { poolMax: policies.gateway.database.poolMax, onWarning });
+  const db = await openDatabase(url, { poolMax: policies.gateway.database.poolMax, ...options });
   return { db, repos: createRepositories(db.knex, db), url: redactDbUrl(url) };
 }
 

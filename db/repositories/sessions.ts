@@ -1,6 +1,7 @@
 // Login sessions. The key is the SHA-256 of the cookie value; the cookie itself is never stored.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Knex } from 'knex';
+import type { SessionCache } from '../session-cache.js';
 
 export type SessionData = { [key: string]: unknown };
 
@@ -54,9 +55,26 @@ const toSession = (r: SessionRow): Session => ({
 
 const SESSION_COLUMNS = 'id_hash, user_id, account_id, created_at, last_seen_at, expires_at, data';
 
-/** With a SQLite reader, find() is one prepared statement on it instead of a knex query (every proxied request makes one). */
-export function sessionsRepository(knex: Knex, reader?: BetterSqlite3.Database): SessionsRepository {
+export interface SessionLookups {
+  /** SQLite: find() is one prepared statement on this read-only connection instead of a knex query. */
+  reader?: BetterSqlite3.Database;
+  /** find() outside transactions is served from it; every write drops what it keeps of the sessions written. */
+  cache?: SessionCache;
+}
+
+/** Every proxied request makes a find(): see SessionLookups for how it avoids knex. */
+export function sessionsRepository(knex: Knex, { reader, cache }: SessionLookups = {}): SessionsRepository {
   const sessions = () => knex<SessionRow>('sessions');
+  const cached = cache && !knex.isTransaction ? cache : undefined;
+  /** A write drops the sessions it changes before it starts and, in case a lookup kept them meanwhile, once it is done. */
+  const changing = async <T>(forget: (cache: SessionCache) => void, write: () => Promise<T>): Promise<T> => {
+    if (cache) forget(cache);
+    try {
+      return await write();
+    } finally {
+      if (cache) forget(cache);
+    }
+  };
   let findStatement: BetterSqlite3.Statement<[string], SessionRow> | undefined;
   const findOnReader = (db: BetterSqlite3.Database, idHash: string): SessionRow | undefined =>
     (findStatement ??= db.prepare<[string], SessionRow>(`select ${SESSION_COLUMNS} from sessions where id_hash = ?`)).get(idHash);
@@ -76,33 +94,43 @@ export function sessionsRepository(knex: Knex, reader?: BetterSqlite3.Database):
     },
 
     async find(idHash) {
+      const hit = cached?.get(idHash);
+      if (hit) return hit;
+      const mark = cached?.mark();
       const row = reader ? findOnReader(reader, idHash) : await sessions().where({ id_hash: idHash }).first();
-      return row ? toSession(row) : null;
+      if (!row) return null;
+      const session = toSession(row);
+      if (mark !== undefined) cached?.keep(mark, session);
+      return session;
     },
 
     async touch(idHash, now) {
-      return (await sessions().where({ id_hash: idHash }).update({ last_seen_at: now })) > 0;
+      return changing((c) => c.forget(idHash), async () => (await sessions().where({ id_hash: idHash }).update({ last_seen_at: now })) > 0);
     },
 
     async delete(idHash) {
-      return (await sessions().where({ id_hash: idHash }).delete()) > 0;
+      return changing((c) => c.forget(idHash), async () => (await sessions().where({ id_hash: idHash }).delete()) > 0);
     },
 
     async deleteForUser(userId) {
-      return sessions().where({ user_id: userId }).delete();
+      return changing((c) => c.forgetUser(userId), () => sessions().where({ user_id: userId }).delete());
     },
 
     async updateDataForUser(userId, change) {
-      const rows = await sessions().where({ user_id: userId }).select('id_hash', 'data');
-      for (const r of rows) {
-        const data = r.data === null ? {} : (JSON.parse(r.data) as SessionData);
-        await sessions().where({ id_hash: r.id_hash }).update({ data: JSON.stringify({ ...data, ...change }) });
-      }
-      return rows.length;
+      return changing((c) => c.forgetUser(userId), () => updateData(userId, change));
     },
 
     async deleteExpired(now, idleTimeoutMs) {
       return sessions().where('expires_at', '<=', now).orWhere('last_seen_at', '<=', now - idleTimeoutMs).delete();
     },
   };
+
+  async function updateData(userId: string, change: SessionData): Promise<number> {
+    const rows = await sessions().where({ user_id: userId }).select('id_hash', 'data');
+    for (const r of rows) {
+      const data = r.data === null ? {} : (JSON.parse(r.data) as SessionData);
+      await sessions().where({ id_hash: r.id_hash }).update({ data: JSON.stringify({ ...data, ...change }) });
+    }
+    return rows.length;
+  }
 }

@@ -16,7 +16,11 @@ import { policiesOrExit } from './load.js';
 export async function serveCommand(flags: CommonFlags & { port?: number }): Promise<number> {
   const log = createLogger();
   const policies = policiesOrExit(flags);
-  const opened = await openForPolicies(policies, flags, (message) => log.warn({ reason: 'database-warning', detail: message }, 'database warning'));
+  const opened = await openForPolicies(policies, flags, {
+    onWarning: (message) => log.warn({ reason: 'database-warning', detail: message }, 'database warning'),
+    // PostgreSQL: sessions kept in memory, dropped as the database announces changes.
+    sessionCache: true,
+  });
   const applied = await prepareDatabase(opened, policies);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { migrate, migrationStatus } from '../../db/index.js';
 import { forEachEngine } from '../helpers/db.js';
 
-const ALL = ['0001_accounts', '0002_users', '0003_licenses', '0004_invitations', '0005_sessions', '0006_saml', '0007_oidc', '0008_signup', '0009_provisioning', '0010_scim', '0011_requests', '0012_policy_snapshots'];
+const ALL = ['0001_accounts', '0002_users', '0003_licenses', '0004_invitations', '0005_sessions', '0006_saml', '0007_oidc', '0008_signup', '0009_provisioning', '0010_scim', '0011_requests', '0012_policy_snapshots', '0013_session_notify'];
 
 describe('db migrations', () => {
   forEachEngine((t) => {
