@@ -2,14 +2,14 @@
 // proxy in front of the same upstream (and the upstream directly); CPU microseconds per
 // proxied request of the gateway process vs the minimal proxy's, from /proc.
 import { createTestSession } from '../test/helpers/session.js';
-import { createRepositories, openDatabase } from '../db/index.js';
+import { createRepositories, openDatabase, type Engine } from '../db/index.js';
 import { load, type LoadResult } from './lib/load.js';
 import { startGateway, startMinimalProxy, startUpstream, type Child } from './lib/processes.js';
 import { cpuMicros } from './lib/proc.js';
 import { monotonicUs, type Window } from './lib/profile.js';
 import type { Measurement } from './lib/report.js';
 import { freshDatabaseUrl } from './lib/databases.js';
-import { ACCOUNT, benchPolicies, freePort, log, sqliteUrl, type BenchConfig } from './lib/setup.js';
+import { ACCOUNT, benchPolicies, freePort, log, type BenchConfig } from './lib/setup.js';
 import { median } from './lib/stats.js';
 
 export interface ProxyFigures {
@@ -47,18 +47,9 @@ export async function proxyBench(cfg: BenchConfig): Promise<ProxyFigures> {
     started.push(upstream);
     const minimal = await startMinimalProxy(upstream.url);
     started.push(minimal);
-    const port = await freePort();
-    const db = sqliteUrl();
-    const gateway = await startGateway({
-      policiesDir: benchPolicies({ publicUrl: `http://127.0.0.1:${port}`, upstreamUrl: upstream.url }),
-      db,
-      port,
-      ...(cfg.cpuProfDir ? { cpuProfDir: cfg.cpuProfDir } : {}),
-    });
-    started.push(gateway);
-    const opened = await openDatabase(db);
-    const { cookie } = await createTestSession(createRepositories(opened.knex), { accountId: ACCOUNT, email: 'proxy-bench@acme.test', teams: ['everyone'] });
-    await opened.close();
+    const sqlite = await gatewayWithSession('sqlite', upstream.url, cfg.cpuProfDir);
+    started.push(sqlite.gateway);
+    const { gateway, cookie } = sqlite;
 
     const targets: Target[] = [
       { name: 'upstream', child: upstream, headers: {} },
@@ -66,7 +57,7 @@ export async function proxyBench(cfg: BenchConfig): Promise<ProxyFigures> {
       { name: 'gateway', child: gateway, headers: { cookie: `doorman_session=${cookie}` } },
     ];
     if (!cfg.cpuProfDir) {
-      const pg = await gatewayOnPostgres(upstream.url).catch((err: Error) => {
+      const pg = await gatewayWithSession('postgres', upstream.url).catch((err: Error) => {
         log(`proxy: no PostgreSQL gateway (${err.message})`);
         return undefined;
       });
@@ -135,12 +126,12 @@ function onPostgres(runs: (LoadResult & { cpuUsPerRequest: number })[]): string 
   return `; the same gateway on PostgreSQL: ${Math.round(rps).toLocaleString('en-US')} req/s, ${cpu.toFixed(0)} us CPU per request, p99 ${median(runs.map((r) => r.p99Ms))} ms`;
 }
 
-/** The gateway on a PostgreSQL schema of its own, with a live session. */
-async function gatewayOnPostgres(upstreamUrl: string): Promise<{ gateway: Child; cookie: string; dispose(): Promise<void> }> {
-  const fresh = await freshDatabaseUrl('postgres');
+/** The gateway on a fresh database of its own (a SQLite file or a PostgreSQL schema), with a live session. */
+async function gatewayWithSession(engine: Engine, upstreamUrl: string, cpuProfDir?: string): Promise<{ gateway: Child; cookie: string; dispose(): Promise<void> }> {
+  const fresh = await freshDatabaseUrl(engine);
   try {
     const port = await freePort();
-    const gateway = await startGateway({ policiesDir: benchPolicies({ publicUrl: `http://127.0.0.1:${port}`, upstreamUrl }), db: fresh.url, port });
+    const gateway = await startGateway({ policiesDir: benchPolicies({ publicUrl: `http://127.0.0.1:${port}`, upstreamUrl }), db: fresh.url, port, ...(cpuProfDir ? { cpuProfDir } : {}) });
     const opened = await openDatabase(fresh.url);
     try {
       const { cookie } = await createTestSession(createRepositories(opened.knex), { accountId: ACCOUNT, email: 'proxy-bench@acme.test', teams: ['everyone'] });
