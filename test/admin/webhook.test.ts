@@ -13,6 +13,7 @@ import { gatewayDb, gatewayEngines, type GatewayDb } from '../helpers/gateway-db
 import { testAccount, writePolicies } from '../helpers/policies.js';
 import { signInByEmail } from '../helpers/signin.js';
 import { linkIn, startMailSink, type MailSink } from '../helpers/smtp.js';
+import { until } from '../helpers/until.js';
 
 const PUBLIC = 'http://gateway.test';
 const SECRET = 'webhook-secret-of-the-tests-0123456789';
@@ -88,13 +89,8 @@ for (const engine of gatewayEngines()) {
       receiver?.server.close();
     });
 
-    const delivered = async (count: number) => {
-      const deadline = Date.now() + 20_000;
-      while (receiver.received.filter((r) => r.status === 200).length < count) {
-        if (Date.now() > deadline) throw new Error(`only ${JSON.stringify(receiver.received)} arrived`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const delivered = (count: number) =>
+      until(() => receiver.received.filter((r) => r.status === 200).length >= count, () => `${count} deliveries (${JSON.stringify(receiver.received)} arrived)`, { timeoutMs: 20_000, everyMs: 100 });
 
     it('a license request: refused twice, retried with backoff, delivered exactly once, signed', async () => {
       const c = new Client(gw.url, PUBLIC);
@@ -127,8 +123,7 @@ for (const engine of gatewayEngines()) {
       expect(last.body.request).to.deep.include({ email: 'ann@ask.hooks.test' });
       // The gateway marks a row delivered once the receiver's answer is back: after the receiver saw it.
       const deliveredRows = async () => Number((await db.knex('webhook_outbox').where({ status: 'delivered' }).count({ n: '*' }).first())!.n);
-      const deadline = Date.now() + 5_000;
-      while ((await deliveredRows()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await until(async () => (await deliveredRows()) >= 2, 'two outbox rows marked delivered', { timeoutMs: 5_000 });
       expect(await deliveredRows()).to.equal(2);
     });
   });

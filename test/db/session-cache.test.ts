@@ -7,6 +7,7 @@ import { LISTENER_NAME } from '../../db/session-notifications.js';
 import { accountSnapshot } from '../helpers/db.js';
 import { gatewayDb, type GatewayDb } from '../helpers/gateway-db.js';
 import { createTestSession } from '../helpers/session.js';
+import { until } from '../helpers/until.js';
 
 const session = (idHash: string, userId: string): Session => ({ idHash, userId, accountId: 'acme', createdAt: 1, lastSeenAt: 1, expiresAt: 2, data: null });
 
@@ -86,14 +87,6 @@ describe('session cache', () => {
       await gdb?.dispose();
     });
 
-    const eventually = async (what: string, check: () => Promise<boolean>) => {
-      const deadline = Date.now() + 10_000;
-      while (!(await check())) {
-        if (Date.now() > deadline) throw new Error(`${what}: not within 10 s`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    };
-
     it('serves a session it read again without a query', async () => {
       const s = await createTestSession(otherRepos, { accountId: 'acme', email: 'ann@acme.test' });
       expect(await repos.sessions.find(s.idHash)).to.include({ userId: s.userId });
@@ -109,8 +102,8 @@ describe('session cache', () => {
       await repos.sessions.find(changed.idHash);
       await otherRepos.sessions.delete(ended.idHash);
       await otherRepos.sessions.updateDataForUser(changed.userId, { license: 'full' });
-      await eventually('the ended session is gone', async () => (await repos.sessions.find(ended.idHash)) === null);
-      await eventually('the change is seen', async () => (await repos.sessions.find(changed.idHash))?.data?.license === 'full');
+      await until(async () => (await repos.sessions.find(ended.idHash)) === null, 'the ended session is gone');
+      await until(async () => (await repos.sessions.find(changed.idHash))?.data?.license === 'full', 'the change is seen');
     });
 
     it('drops at once what this process itself ends', async () => {
@@ -124,12 +117,12 @@ describe('session cache', () => {
       const s = await createTestSession(otherRepos, { accountId: 'acme', email: 'eve@acme.test' });
       await repos.sessions.find(s.idHash);
       await other.knex.raw('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = ?', [LISTENER_NAME]);
-      await eventually('the cache is suspended', async () => !mine.sessionCache?.listening);
+      await until(async () => !mine.sessionCache?.listening, 'the cache is suspended');
       const before = queries;
       await repos.sessions.find(s.idHash);
       await repos.sessions.find(s.idHash);
       expect(queries - before, 'every lookup reads the database').to.equal(2);
-      await eventually('the cache listens again', async () => mine.sessionCache?.listening === true);
+      await until(async () => mine.sessionCache?.listening === true, 'the cache listens again');
       await repos.sessions.find(s.idHash);
       const again = queries;
       await repos.sessions.find(s.idHash);

@@ -12,18 +12,10 @@ import { testAccount, writePolicies } from '../helpers/policies.js';
 import { startTcpRelay } from '../helpers/tcp-proxy.js';
 import { formFields } from '../saml/helpers/flow.js';
 import { freePort, samlConnection } from '../saml/helpers/gateway.js';
+import { until } from '../helpers/until.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const count = async (db: Database, table: string, where: Record<string, unknown> = {}) => Number((await db.knex(table).where(where).count({ n: '*' }))[0].n);
-
-/** Polls check every 20 ms until it holds, for at most 5 s. */
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within 5 s`);
-    await sleep(20);
-  }
-}
 
 describe('many gateways, one PostgreSQL', function () {
   this.timeout(180_000);
@@ -89,7 +81,7 @@ describe('many gateways, one PostgreSQL', function () {
     expect(await (await onA.request('/me')).json()).to.deep.include({ email: 'alice@acme.test', account: 'acme' });
     expect((await onB.request('/sso/logout', { method: 'POST' })).status).to.equal(302);
     // A keeps the session in memory until PostgreSQL announces the change (LISTEN/NOTIFY): moments.
-    await until(async () => (await onA.request('/me')).status === 401, 'the session ends on A');
+    await until(async () => (await onA.request('/me')).status === 401, 'the session ends on A', { timeoutMs: 5_000 });
   });
 
   it('an assertion accepted on A is refused as a replay on B', async () => {
@@ -164,7 +156,7 @@ describe('many gateways, one PostgreSQL', function () {
       // Until the gateway notices its connections are gone, the session may still come from memory.
       const meNow = () => browser.request('/me', { headers: { accept: 'application/json' } });
       let me = await meNow();
-      if (me.status === 200) await until(async () => (me = await meNow()).status !== 200, 'the outage is noticed');
+      if (me.status === 200) await until(async () => (me = await meNow()).status !== 200, 'the outage is noticed', { timeoutMs: 5_000 });
       expect(me.status).to.equal(503);
       expect(me.headers.get('retry-after')).to.equal('5');
       const ready = await fetch(`${d.url}/readyz`);

@@ -13,6 +13,7 @@ import { testAccount, writePolicies } from '../helpers/policies.js';
 import { rememberSecret } from '../helpers/secrets.js';
 import { createTestSession, type TestSession } from '../helpers/session.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
+import { until } from '../helpers/until.js';
 
 const PUBLIC = 'http://gateway.test';
 const ADMIN_TOKEN = 'reload-tests-admin-token-0123456789';
@@ -59,13 +60,6 @@ describe('operability: policy hot reload', function () {
   });
 
   const ready = async (): Promise<Ready> => (await (await fetch(`${gw.url}/readyz`)).json()) as Ready;
-  const until = async (check: () => Promise<boolean>, what: string) => {
-    const deadline = Date.now() + 10_000;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
 
   /** Proxied requests, a few always in flight (each sleeps upstream), until stopped. */
   function load() {
