@@ -15,8 +15,15 @@ const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
 const store = new AsyncLocalStorage<{ requestId: string }>();
 
-/** The fields the logger adds to every line: the current request's id, if any. */
-export const requestLogFields = (): { requestId?: string } => store.getStore() ?? {};
+/**
+ * The fields the logger adds to every line: the current request's id, if any. A new object
+ * each time: pino merges a line's own fields into what the mixin returns, and they must not
+ * stick to the request's later lines.
+ */
+export const requestLogFields = (): { requestId?: string } => {
+  const context = store.getStore();
+  return context ? { requestId: context.requestId } : {};
+};
 
 /** The request's id: the client's X-Request-Id when short and plain, else a new one. */
 export function requestIdOf(incoming: string | string[] | undefined): string {

@@ -99,6 +99,10 @@ describe('operability: metrics, request ids, login rate limit', function () {
     expect(refused.status).to.equal(410);
     const refusal = await gw.waitForLog((e) => e.msg === 'login refused' && e.requestId === 'refusal-0123456789');
     expect(refusal.reason).to.equal('signup-token-invalid');
+    // The access line of the same request carries its own fields only, not the refusal's.
+    const access = await gw.waitForLog((e) => e.msg === 'request' && e.requestId === 'refusal-0123456789');
+    expect(access).to.include({ route: '/sso/verify', status: 410 });
+    expect(access).not.to.have.any.keys('reason', 'detail', 'correlationId');
   });
 
   it('sends the upstream the id the client gets back, also one the gateway made or replaced', async () => {
